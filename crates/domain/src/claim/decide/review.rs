@@ -1,0 +1,196 @@
+//! The review: pickup, requests for information, resubmission, approval with arbitration,
+//! rejection, and the partner's withdrawal.
+
+use super::draft::check_submittable;
+use super::{Context, Decision, FollowUp, require_status};
+use crate::claim::{
+    ACTION_REASONS, Claim, Command, ConsentSecret, EventKind, Phase, REVIEW_REJECTION_REASONS,
+    Reason, Status, parse_reasons,
+};
+use crate::error::{DomainError, ErrorCode, FieldError};
+use crate::values::{ClaimId, CommentBody};
+
+fn required_comment(
+    comment: &Option<CommentBody>,
+    errors: &mut Vec<FieldError>,
+) -> Option<CommentBody> {
+    if comment.is_none() {
+        errors.push(FieldError::new(
+            "comment",
+            ErrorCode::Required,
+            "Explain to the partner in a comment what is needed or why.",
+        ));
+    }
+    comment.clone()
+}
+
+fn reasons_and_comment(
+    reasons: &[String],
+    comment: &Option<CommentBody>,
+    allowed: &[Reason],
+) -> Result<(Vec<Reason>, CommentBody), DomainError> {
+    let mut errors = Vec::new();
+    let reasons = parse_reasons(reasons, allowed)
+        .map_err(|e| errors.extend(e))
+        .ok();
+    let comment = required_comment(comment, &mut errors);
+    match (reasons, comment) {
+        (Some(r), Some(c)) if errors.is_empty() => Ok((r, c)),
+        _ => Err(DomainError::new(errors)),
+    }
+}
+
+pub(super) fn start(
+    claim: &Claim,
+    comment: &Option<CommentBody>,
+    cmd: &Command,
+    ctx: &Context,
+) -> Result<Decision, DomainError> {
+    require_status(claim, &[Status::Submitted], cmd)?;
+    let r = ctx.reference;
+    Ok(Decision::one(EventKind::ReviewStarted {
+        review_decision_due: r
+            .calendar
+            .add_business_days(ctx.now, r.policy.review_decision_days),
+        comment: comment.clone(),
+    }))
+}
+
+pub(super) fn request_information(
+    claim: &Claim,
+    reasons: &[String],
+    comment: &Option<CommentBody>,
+    cmd: &Command,
+    ctx: &Context,
+) -> Result<Decision, DomainError> {
+    require_status(claim, &[Status::UnderReview], cmd)?;
+    let (reasons, comment) = reasons_and_comment(reasons, comment, ACTION_REASONS)?;
+    let (cal, days) = (
+        &ctx.reference.calendar,
+        ctx.reference.policy.partner_response_days,
+    );
+    Ok(Decision::one(EventKind::InformationRequested {
+        reasons,
+        comment,
+        partner_response_due: cal.add_business_days(ctx.now, days),
+        reminder_due: (days >= 2).then(|| cal.add_business_days(ctx.now, days - 1)),
+    }))
+}
+
+/// The partner's answer to a request for information. The claim must still be
+/// submittable; the reviewer's decision SLA starts again.
+pub(super) fn resubmit(
+    claim: &Claim,
+    comment: &Option<CommentBody>,
+    cmd: &Command,
+    ctx: &Context,
+) -> Result<Decision, DomainError> {
+    require_status(claim, &[Status::PartnerActionRequired], cmd)?;
+    let mut events: Vec<EventKind> = check_submittable(claim, ctx)?.into_iter().collect();
+    let r = ctx.reference;
+    events.push(EventKind::Resubmitted {
+        review_decision_due: r
+            .calendar
+            .add_business_days(ctx.now, r.policy.review_decision_days),
+        comment: comment.clone(),
+    });
+    Ok(Decision::events(events))
+}
+
+/// The holders of this claim's keys other than itself: an approval ends their
+/// associations (arbitration, SPEC §3), in the same transaction.
+pub fn competing_holders(claim: &Claim, ctx: &Context) -> Vec<ClaimId> {
+    let keys = claim.keys(&ctx.reference.programs);
+    let mut out: Vec<ClaimId> = ctx
+        .holders
+        .iter()
+        .filter(|h| h.claim_id != claim.id && keys.contains(&h.key))
+        .map(|h| h.claim_id)
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Approval starts the customer's consent window. When another claim holds one of the
+/// claim's keys, approving is the reviewer's arbitration decision for this claim: the
+/// previous holder's association ends (`superseded`) in the same transaction, so a key
+/// never has two holders. Two approvals racing for one key are decided in commit order,
+/// the later one superseding the earlier.
+pub(super) fn approve(
+    claim: &Claim,
+    comment: &Option<CommentBody>,
+    consent: &ConsentSecret,
+    cmd: &Command,
+    ctx: &Context,
+) -> Result<Decision, DomainError> {
+    require_status(claim, &[Status::UnderReview], cmd)?;
+    if claim.fields.customer_contact.is_none() {
+        return Err(DomainError::one(
+            "customer_contact",
+            ErrorCode::Required,
+            "The customer's contact is needed to ask for their consent.",
+        ));
+    }
+    let superseded = competing_holders(claim, ctx);
+    let r = ctx.reference;
+    Ok(Decision {
+        events: vec![EventKind::Approved {
+            comment: comment.clone(),
+            consent_window_end: r.calendar.add_days(ctx.now, r.policy.consent_window_days),
+            consent_token_hash: consent.hash(),
+            superseded: superseded.clone(),
+        }],
+        follow_ups: superseded
+            .into_iter()
+            .map(|id| FollowUp {
+                claim_id: id,
+                command: Command::Supersede { by: claim.id },
+            })
+            .collect(),
+    })
+}
+
+pub(super) fn reject(
+    claim: &Claim,
+    reasons: &[String],
+    comment: &Option<CommentBody>,
+    cmd: &Command,
+) -> Result<Decision, DomainError> {
+    require_status(
+        claim,
+        &[Status::UnderReview, Status::PartnerActionRequired],
+        cmd,
+    )?;
+    let (reasons, comment) = reasons_and_comment(reasons, comment, REVIEW_REJECTION_REASONS)?;
+    Ok(Decision::one(EventKind::Rejected { reasons, comment }))
+}
+
+/// "Partner request": from Submitted up to Approved. An approved claim can be withdrawn
+/// while its association holds (consent pending or active); once it has expired or ended
+/// there is nothing left to withdraw.
+pub(super) fn withdraw(
+    claim: &Claim,
+    comment: &Option<CommentBody>,
+    cmd: &Command,
+) -> Result<Decision, DomainError> {
+    require_status(
+        claim,
+        &[
+            Status::Submitted,
+            Status::UnderReview,
+            Status::PartnerActionRequired,
+            Status::Approved,
+        ],
+        cmd,
+    )?;
+    if claim.status == Status::Approved && !claim.phase.is_some_and(Phase::holds_keys) {
+        return Err(DomainError::invalid_state(format!(
+            "The association has {}; there is nothing left to withdraw.",
+            claim.phase.map_or("ended", |p| p.as_str())
+        )));
+    }
+    Ok(Decision::one(EventKind::Withdrawn {
+        comment: comment.clone(),
+    }))
+}

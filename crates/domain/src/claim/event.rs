@@ -1,0 +1,233 @@
+//! What happened to a claim. The history a user sees *is* this list: each event says who
+//! (actor and side), when, and what, with before and after values for edits.
+
+use super::dispute::Dispute;
+use super::{ClaimFields, DisputeOutcome, Reason, Thread};
+use crate::actor::{Actor, Side};
+use crate::poe::PoeFile;
+use crate::string_enum;
+use crate::values::{ClaimId, CommentBody, CommentId, Email, OrgId, PoeId, Reason as ReasonText};
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+string_enum!(
+    /// The service levels that are reported when breached (no automatic change).
+    Sla, "sla", "SLA" {
+        ReviewPickup = "review_pickup",
+        ReviewDecision = "review_decision",
+        DisputeResolution = "dispute_resolution",
+    }
+);
+
+/// One field's change in an edit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub before: serde_json::Value,
+    pub after: serde_json::Value,
+}
+
+/// An event of a claim: its number in the claim's history, when, who, and what.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    pub claim_id: ClaimId,
+    /// 1 for the creation, then one more per event: the claim's version after it.
+    pub seq: u64,
+    pub at: Timestamp,
+    pub actor: Actor,
+    pub kind: EventKind,
+}
+
+impl Event {
+    pub fn side(&self) -> Side {
+        self.actor.side()
+    }
+}
+
+/// What happened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EventKind {
+    Created {
+        org_id: OrgId,
+        fields: ClaimFields,
+    },
+    Edited {
+        changes: Vec<FieldChange>,
+        /// The edit as applied (after subscription auto-selection), so replay needs no
+        /// directory.
+        fields: ClaimFields,
+    },
+    PoeAdded {
+        poe: PoeFile,
+    },
+    PoeRemoved {
+        poe_id: PoeId,
+        file_name: String,
+    },
+    CommentAdded {
+        comment_id: CommentId,
+        thread: Thread,
+        body: CommentBody,
+    },
+    Deleted,
+    Submitted {
+        review_pickup_due: Timestamp,
+        comment: Option<CommentBody>,
+    },
+    ReviewStarted {
+        review_decision_due: Timestamp,
+        comment: Option<CommentBody>,
+    },
+    InformationRequested {
+        reasons: Vec<Reason>,
+        comment: CommentBody,
+        partner_response_due: Timestamp,
+        /// One business day before the window ends; none when the window is one day.
+        reminder_due: Option<Timestamp>,
+    },
+    Resubmitted {
+        review_decision_due: Timestamp,
+        comment: Option<CommentBody>,
+    },
+    Approved {
+        comment: Option<CommentBody>,
+        consent_window_end: Timestamp,
+        /// SHA-256 of the customer's link secret; never shown.
+        consent_token_hash: String,
+        /// The holders of the claim's keys whose associations this approval ends.
+        superseded: Vec<ClaimId>,
+    },
+    Rejected {
+        reasons: Vec<Reason>,
+        comment: CommentBody,
+    },
+    /// The partner withdrew the claim: rejected (`partner_request`).
+    Withdrawn {
+        comment: Option<CommentBody>,
+    },
+    /// The partner response window passed: rejected (`no_partner_response`).
+    ResponseWindowPassed,
+    /// A business day before the response window ends.
+    ResponseReminderDue {
+        partner_response_due: Timestamp,
+    },
+    /// The customer opted out through their link: rejected during the consent window,
+    /// association ended after it.
+    CustomerDeclined {
+        during_window: bool,
+    },
+    /// The consent window passed: the association is active.
+    ConsentWindowPassed {
+        expires_at: Option<Timestamp>,
+    },
+    AssociationExpired,
+    /// The subscription end timer fired but the directory now has a later end date.
+    ExpiryPostponed {
+        expires_at: Option<Timestamp>,
+    },
+    Disassociated {
+        reason: ReasonText,
+    },
+    Superseded {
+        by: ClaimId,
+    },
+    SlaBreached {
+        sla: Sla,
+        due: Timestamp,
+    },
+    DisputeOpened {
+        dispute: Dispute,
+    },
+    DisputeStarted,
+    DisputeResolved {
+        outcome: DisputeOutcome,
+        comment: CommentBody,
+        /// Upheld: the claim is back under review with this decision deadline.
+        review_decision_due: Option<Timestamp>,
+    },
+    EmailSent {
+        template: super::Template,
+        to: Email,
+    },
+}
+
+impl EventKind {
+    /// The event's type name, as the history shows it.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            EventKind::Created { .. } => "created",
+            EventKind::Edited { .. } => "edited",
+            EventKind::PoeAdded { .. } => "poe_added",
+            EventKind::PoeRemoved { .. } => "poe_removed",
+            EventKind::CommentAdded { .. } => "comment_added",
+            EventKind::Deleted => "deleted",
+            EventKind::Submitted { .. } => "submitted",
+            EventKind::ReviewStarted { .. } => "review_started",
+            EventKind::InformationRequested { .. } => "information_requested",
+            EventKind::Resubmitted { .. } => "resubmitted",
+            EventKind::Approved { .. } => "approved",
+            EventKind::Rejected { .. } => "rejected",
+            EventKind::Withdrawn { .. } => "withdrawn",
+            EventKind::ResponseWindowPassed => "response_window_passed",
+            EventKind::ResponseReminderDue { .. } => "response_reminder_due",
+            EventKind::CustomerDeclined { .. } => "customer_declined",
+            EventKind::ConsentWindowPassed { .. } => "consent_window_passed",
+            EventKind::AssociationExpired => "association_expired",
+            EventKind::ExpiryPostponed { .. } => "expiry_postponed",
+            EventKind::Disassociated { .. } => "disassociated",
+            EventKind::Superseded { .. } => "superseded",
+            EventKind::SlaBreached { .. } => "sla_breached",
+            EventKind::DisputeOpened { .. } => "dispute_opened",
+            EventKind::DisputeStarted => "dispute_started",
+            EventKind::DisputeResolved { .. } => "dispute_resolved",
+            EventKind::EmailSent { .. } => "email_sent",
+        }
+    }
+
+    /// The event's details as users may see them: its JSON without the type tag and
+    /// without secrets (the consent link's hash).
+    pub fn public_details(&self) -> serde_json::Value {
+        let mut v = serde_json::to_value(self).unwrap_or(serde_json::Value::Null);
+        if let Some(obj) = v.as_object_mut() {
+            obj.remove("type");
+            obj.remove("consent_token_hash");
+        }
+        v
+    }
+
+    /// The deadlines this event starts, each of which must be after the event.
+    pub fn started_deadlines(&self) -> Vec<Timestamp> {
+        match self {
+            EventKind::Submitted {
+                review_pickup_due, ..
+            } => vec![*review_pickup_due],
+            EventKind::ReviewStarted {
+                review_decision_due,
+                ..
+            }
+            | EventKind::Resubmitted {
+                review_decision_due,
+                ..
+            } => vec![*review_decision_due],
+            EventKind::InformationRequested {
+                partner_response_due,
+                reminder_due,
+                ..
+            } => reminder_due
+                .iter()
+                .copied()
+                .chain([*partner_response_due])
+                .collect(),
+            EventKind::Approved {
+                consent_window_end, ..
+            } => vec![*consent_window_end],
+            EventKind::DisputeOpened { dispute } => vec![dispute.due],
+            EventKind::DisputeResolved {
+                review_decision_due: Some(d),
+                ..
+            } => vec![*d],
+            _ => Vec::new(),
+        }
+    }
+}

@@ -1,0 +1,166 @@
+//! The claim aggregate (SPEC §3–§4): its state, the commands it takes, the events it
+//! records, `decide` (command -> events) and `apply` (event -> state).
+
+mod apply;
+mod command;
+mod decide;
+mod dispute;
+mod event;
+mod fields;
+mod notify;
+mod patch;
+mod reasons;
+mod timers;
+mod validate;
+
+pub use apply::{apply, replay};
+pub use command::{Command, ConsentSecret, DisputeInput, DisputeOutcome, Thread};
+pub use decide::{Context, Decision, FollowUp, decide};
+pub use dispute::{Dispute, DisputeStatus};
+pub use event::{Event, EventKind, FieldChange, Sla};
+pub use fields::{
+    ClaimFields, ClaimInput, ClaimPatch, Contact, ContactInput, MAX_PRODUCTS, PartnerContact,
+    ProductLine, ProductLineInput, Revenue, RevenueInput, field,
+};
+pub use notify::{Notification, Recipient, Template, notifications};
+pub use patch::Patch;
+pub use reasons::{ACTION_REASONS, REVIEW_REJECTION_REASONS, Reason, parse_reasons};
+pub use timers::{Timer, TimerKind};
+pub use validate::{Completeness, validate_fields};
+
+use crate::keys::{AssociationKey, keys_of};
+use crate::poe::PoeFile;
+use crate::reference::{Program, ProgramMap};
+use crate::string_enum;
+use crate::values::{ClaimId, OrgId, UserId};
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+string_enum!(
+    /// The statuses partners see (SPEC §4). Draft is shown as "Editing".
+    Status, "status", "status" {
+        Draft = "draft",
+        Submitted = "submitted",
+        UnderReview = "under_review",
+        PartnerActionRequired = "partner_action_required",
+        Approved = "approved",
+        Rejected = "rejected",
+    }
+);
+
+string_enum!(
+    /// The association phase of an approved claim.
+    Phase, "phase", "phase" {
+        /// The customer's opt-out window is open.
+        ConsentPending = "consent_pending",
+        /// Sent for incentive eligibility evaluation.
+        Active = "active",
+        /// The claimed subscriptions have ended.
+        Expired = "expired",
+        /// Disassociated, declined by the customer after the window, or superseded.
+        Ended = "ended",
+    }
+);
+
+impl Phase {
+    /// Whether the association holds its keys in this phase (SPEC §3: active or consent
+    /// pending).
+    pub fn holds_keys(self) -> bool {
+        matches!(self, Phase::ConsentPending | Phase::Active)
+    }
+}
+
+/// The deadlines shown with a claim; each is set while it runs and cleared when the claim
+/// leaves the status it belongs to (the consent window's end stays, as a record of when
+/// the association became official).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deadlines {
+    pub review_pickup_due: Option<Timestamp>,
+    pub review_decision_due: Option<Timestamp>,
+    pub partner_response_due: Option<Timestamp>,
+    /// One business day before `partner_response_due`: the partner is reminded then.
+    pub partner_response_reminder: Option<Timestamp>,
+    pub consent_window_end: Option<Timestamp>,
+}
+
+/// The customer's consent link of an approved claim: only a hash of its secret is kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Consent {
+    pub token_hash: String,
+    pub window_end: Timestamp,
+}
+
+/// A claim's current state: the fold of its events.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claim {
+    pub id: ClaimId,
+    pub org_id: OrgId,
+    pub created_by: Option<UserId>,
+    pub fields: ClaimFields,
+    pub status: Status,
+    pub phase: Option<Phase>,
+    /// Why the claim needs action, was rejected, or why its association ended or expired.
+    pub reasons: Vec<Reason>,
+    pub deadlines: Deadlines,
+    /// SLAs already reported as breached in the current round, so each is reported once.
+    pub breached: Vec<Sla>,
+    pub reminder_sent: bool,
+    pub poe: Vec<PoeFile>,
+    pub disputes: Vec<Dispute>,
+    pub consent: Option<Consent>,
+    /// When an active Business Applications association expires: the end of the last
+    /// day of its latest-ending subscription.
+    pub association_expires_at: Option<Timestamp>,
+    pub superseded_by: Option<ClaimId>,
+    /// Claims whose associations this claim's approval ended.
+    pub superseded: Vec<ClaimId>,
+    pub submitted_at: Option<Timestamp>,
+    pub decided_at: Option<Timestamp>,
+    pub rejected_at: Option<Timestamp>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    /// The number of events: the optimistic-concurrency version and the `ETag`.
+    pub version: u64,
+}
+
+impl Claim {
+    /// The programs the claim counts for.
+    pub fn programs(&self, map: &ProgramMap) -> Vec<Program> {
+        map.programs(self.fields.solution_area, self.fields.activity)
+            .map(<[Program]>::to_vec)
+            .unwrap_or_default()
+    }
+
+    /// Every key the claim names, whether or not it holds them.
+    pub fn keys(&self, map: &ProgramMap) -> Vec<AssociationKey> {
+        keys_of(&self.fields, map)
+    }
+
+    /// The keys the claim holds now: all its keys while approved and consent pending or
+    /// active, none otherwise.
+    pub fn held_keys(&self, map: &ProgramMap) -> Vec<AssociationKey> {
+        if self.holds_keys() {
+            self.keys(map)
+        } else {
+            Vec::new()
+        }
+    }
+
+    pub fn holds_keys(&self) -> bool {
+        self.status == Status::Approved && self.phase.is_some_and(Phase::holds_keys)
+    }
+
+    /// The current dispute, if the claim has one open or in progress.
+    pub fn open_dispute(&self) -> Option<&Dispute> {
+        self.disputes.last().filter(|d| d.status.is_open())
+    }
+
+    /// Whether a partner may still add proof of execution (SPEC §4): while editable, and
+    /// to an open dispute.
+    pub fn accepts_poe(&self) -> bool {
+        matches!(
+            self.status,
+            Status::Draft | Status::Submitted | Status::PartnerActionRequired
+        ) || (self.status == Status::Rejected && self.open_dispute().is_some())
+    }
+}

@@ -1,0 +1,94 @@
+//! Who is e-mailed about what (SPEC §4): the customer on approval, with the opt-out link;
+//! partners when a claim needs their action, a business day before the response window
+//! ends, on approval and rejection, and when their association is superseded or ended by
+//! the customer, or their dispute is resolved.
+
+use super::{Claim, ConsentSecret, EventKind};
+use crate::string_enum;
+use crate::values::{ClaimId, Email};
+use serde::{Deserialize, Serialize};
+
+string_enum!(
+    /// The e-mails cpor sends.
+    Template, "template", "e-mail template" {
+        /// To the customer: which partner claims what, what data they will see, the link.
+        ConsentRequest = "consent_request",
+        InformationRequested = "information_requested",
+        ResponseReminder = "response_reminder",
+        Approved = "approved",
+        Rejected = "rejected",
+        Superseded = "superseded",
+        AssociationEnded = "association_ended",
+        DisputeResolved = "dispute_resolved",
+    }
+);
+
+string_enum!(
+    /// Which contact of the claim an e-mail goes to.
+    Recipient, "recipient", "recipient" {
+        Partner = "partner",
+        Customer = "customer",
+    }
+);
+
+/// An e-mail to send, written to the outbox in the same transaction as its event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notification {
+    pub claim_id: ClaimId,
+    pub template: Template,
+    pub recipient: Recipient,
+    pub to: Email,
+    /// The consent link's secret, for the consent request only; the outbox drops it once
+    /// the e-mail is sent.
+    pub consent_secret: Option<String>,
+}
+
+/// The e-mails an event of a claim calls for, given the claim after the event.
+pub fn notifications(
+    claim: &Claim,
+    event: &EventKind,
+    consent: Option<&ConsentSecret>,
+) -> Vec<Notification> {
+    let partner = |template| {
+        claim.fields.partner_contact.as_ref().map(|c| Notification {
+            claim_id: claim.id,
+            template,
+            recipient: Recipient::Partner,
+            to: c.email.clone(),
+            consent_secret: None,
+        })
+    };
+    let mut out: Vec<Option<Notification>> = Vec::new();
+    match event {
+        EventKind::InformationRequested { .. } => out.push(partner(Template::InformationRequested)),
+        EventKind::ResponseReminderDue { .. } => out.push(partner(Template::ResponseReminder)),
+        EventKind::Approved { .. } => {
+            out.push(partner(Template::Approved));
+            out.push(
+                claim
+                    .fields
+                    .customer_contact
+                    .as_ref()
+                    .map(|c| Notification {
+                        claim_id: claim.id,
+                        template: Template::ConsentRequest,
+                        recipient: Recipient::Customer,
+                        to: c.email.clone(),
+                        consent_secret: consent.map(|s| s.0.clone()),
+                    }),
+            );
+        }
+        EventKind::Rejected { .. }
+        | EventKind::ResponseWindowPassed
+        | EventKind::CustomerDeclined {
+            during_window: true,
+        } => out.push(partner(Template::Rejected)),
+        EventKind::CustomerDeclined {
+            during_window: false,
+        } => out.push(partner(Template::AssociationEnded)),
+        EventKind::Superseded { .. } => out.push(partner(Template::Superseded)),
+        EventKind::DisputeResolved { .. } => out.push(partner(Template::DisputeResolved)),
+        _ => {}
+    }
+    out.into_iter().flatten().collect()
+}

@@ -1,0 +1,20 @@
+//! The rules of cpor (SPEC.md §2–§4) as plain Rust: parsed values, reference data, the
+//! business calendar, association keys and the claim aggregate. No I/O, no async, no
+//! database and no web framework: the store loads what a command needs, calls
+//! [`execute`], and writes what comes back.
+
+pub mod actor;
+pub mod calendar;
+pub mod claim;
+pub mod error;
+pub mod execute;
+pub mod keys;
+pub mod poe;
+pub mod reference;
+pub mod values;
+
+pub use actor::{Actor, Role, Side};
+pub use calendar::BusinessCalendar;
+pub use error::{DomainError, ErrorClass, ErrorCode, FieldError};
+pub use execute::{Change, execute};
+pub use jiff;
