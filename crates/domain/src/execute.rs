@@ -80,11 +80,10 @@ fn change_of(
 ) -> Change {
     let programs = &ctx.reference.programs;
     let mut state = before.cloned();
-    let mut seq = before.map_or(0, |c| c.version);
     let mut events = Vec::with_capacity(kinds.len());
     let mut mails = Vec::new();
-    for kind in kinds {
-        seq += 1;
+    let first = before.map_or(0, |c| c.version) + 1;
+    for (seq, kind) in (first..).zip(kinds) {
         let event = Event {
             claim_id,
             seq,

@@ -124,10 +124,10 @@ pub fn apply(state: Option<Claim>, event: &Event) -> Option<Claim> {
             c.superseded_by = Some(*by);
         }
         EventKind::SlaBreached { sla, .. } => {
-            if *sla == Sla::DisputeResolution {
-                if let Some(d) = c.disputes.last_mut() {
-                    d.sla_breached = true;
-                }
+            if *sla == Sla::DisputeResolution
+                && let Some(d) = c.disputes.last_mut()
+            {
+                d.sla_breached = true;
             }
             if !c.breached.contains(sla) {
                 c.breached.push(*sla);

@@ -14,7 +14,7 @@ mod timers;
 mod validate;
 
 pub use apply::{apply, replay};
-pub use command::{Command, ConsentSecret, DisputeInput, DisputeOutcome, Thread};
+pub use command::{Command, ConsentSecret, DisputeInput, DisputeOutcome, Thread, hash_secret};
 pub use decide::{Context, Decision, FollowUp, decide};
 pub use dispute::{Dispute, DisputeStatus};
 pub use event::{Event, EventKind, FieldChange, Sla};
