@@ -1,1 +1,96 @@
-//! placeholder
+//! Persistence of cpor behind one [`Store`] trait, with an embedded SQLite backend (the
+//! default: a file in the data directory) and a PostgreSQL one. Both run a command the
+//! same way (see [`command`]): load the claim and its context, let the domain decide, and
+//! write the events, the claim's row, its keys, timers and e-mails in one transaction.
+
+mod command;
+mod error;
+mod rows;
+pub mod sqlite;
+mod types;
+
+pub use error::{Result, StoreError};
+pub use types::*;
+
+use async_trait::async_trait;
+use cpor_domain::claim::{Claim, Event, Thread, Timer};
+use cpor_domain::jiff::civil::Date;
+use cpor_domain::jiff::{SignedDuration, Timestamp};
+use cpor_domain::keys::{AssociationKey, KeyHolder};
+use cpor_domain::reference::{Location, Organisation, Policy, Product, Reference, TenantRecord};
+use cpor_domain::values::{ClaimId, DomainName, OrgId, TenantId, UserId};
+use std::path::Path;
+use std::sync::Arc;
+
+/// Everything cpor keeps. Implemented by [`sqlite::SqliteStore`] and the PostgreSQL
+/// store; one conformance suite runs against both.
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// `sqlite` or `postgres`.
+    fn backend(&self) -> &'static str;
+
+    /// Succeeds when the database answers (readiness).
+    async fn ping(&self) -> Result<()>;
+
+    // ----- reference data ------------------------------------------------------------------
+    async fn reference(&self) -> Result<Arc<Reference>>;
+    async fn set_policy(&self, policy: &Policy) -> Result<()>;
+    async fn upsert_product(&self, product: &Product) -> Result<()>;
+    /// Adds a holiday; `false` when the date already was one.
+    async fn add_holiday(&self, date: Date, name: Option<&str>) -> Result<bool>;
+    async fn remove_holiday(&self, date: Date) -> Result<bool>;
+    async fn holidays(&self) -> Result<Vec<(Date, Option<String>)>>;
+
+    // ----- tenant directory --------------------------------------------------------------
+    /// Replaces what the directory knows of each given tenant, all or nothing.
+    async fn import_directory(&self, tenants: &[TenantRecord]) -> Result<ImportSummary>;
+    async fn tenant(&self, id: TenantId) -> Result<Option<TenantRecord>>;
+    async fn tenant_of_domain(&self, domain: &DomainName) -> Result<Option<TenantId>>;
+
+    // ----- organisations and users -------------------------------------------------------
+    async fn create_organisation(&self, org: &Organisation, now: Timestamp) -> Result<()>;
+    async fn add_location(&self, org: OrgId, location: &Location) -> Result<()>;
+    async fn organisation(&self, id: OrgId) -> Result<Option<Organisation>>;
+    async fn organisations(&self) -> Result<Vec<Organisation>>;
+    /// Creates a user with a first API token (stored as its hash).
+    async fn create_user(&self, user: &User, token_hash: &str) -> Result<()>;
+    async fn add_token(&self, user: UserId, token_hash: &str, now: Timestamp) -> Result<()>;
+    async fn user_by_token(&self, token_hash: &str) -> Result<Option<User>>;
+    async fn users(&self, org: Option<OrgId>) -> Result<Vec<User>>;
+
+    // ----- claims --------------------------------------------------------------------------
+    /// Runs a command in one transaction.
+    async fn execute(&self, request: CommandRequest) -> Result<CommandOutcome>;
+    async fn claim(&self, id: ClaimId) -> Result<Option<Claim>>;
+    /// The claim whose consent link has this hash.
+    async fn claim_by_consent(&self, token_hash: &str) -> Result<Option<Claim>>;
+    /// Claims, newest first.
+    async fn claims(&self, query: &ClaimQuery) -> Result<Page<Claim, ClaimId>>;
+    /// Submitted and under-review claims, the oldest due first.
+    async fn review_queue(
+        &self,
+        after: Option<(Timestamp, ClaimId)>,
+        limit: u32,
+    ) -> Result<Page<Claim, (Timestamp, ClaimId)>>;
+    /// A claim's events after `after_seq`, in order.
+    async fn history(&self, id: ClaimId, after_seq: u64, limit: u32) -> Result<Vec<Event>>;
+    async fn comments(&self, id: ClaimId, thread: Option<Thread>, after_seq: u64, limit: u32) -> Result<Vec<Comment>>;
+    async fn key_holder(&self, key: &AssociationKey) -> Result<Option<KeyHolder>>;
+
+    // ----- jobs ------------------------------------------------------------------------------
+    /// Takes up to `limit` due jobs, each leased for `lease` (another worker takes it
+    /// again only once the lease has passed).
+    async fn take_due_jobs(&self, now: Timestamp, limit: u32, lease: SignedDuration) -> Result<Vec<Job>>;
+    /// Marks a job done with its outcome (for jobs whose command was refused, or ran
+    /// without a claim command).
+    async fn finish_job(&self, id: i64, now: Timestamp, outcome: &str) -> Result<()>;
+    /// Records a failed attempt; the job is due again at `retry_at`. Never dropped.
+    async fn retry_job(&self, id: i64, error: &str, retry_at: Timestamp) -> Result<()>;
+    async fn job_stats(&self, now: Timestamp) -> Result<JobStats>;
+    /// The timers pending for a claim.
+    async fn pending_timers(&self, id: ClaimId) -> Result<Vec<Timer>>;
+
+    // ----- administration --------------------------------------------------------------------
+    /// Writes a consistent copy of the database to `path` while the store runs.
+    async fn backup(&self, path: &Path) -> Result<()>;
+}

@@ -1,0 +1,174 @@
+//! How a command runs, the same on both backends: check the idempotency key, load the
+//! claim and its version, load the context, let the domain decide ([`execute`]), then
+//! write every change: key releases first, then events, rows, key takes, timers and
+//! e-mails, the job's completion and the idempotency record. The backend runs all of it
+//! in one transaction.
+
+use crate::{CommandOutcome, CommandRequest, Result, StoreError};
+use cpor_domain::claim::{Claim, Command, Event, Notification, Timer};
+use cpor_domain::execute::execute;
+use cpor_domain::jiff::Timestamp;
+use cpor_domain::keys::{AssociationKey, KeyHolder};
+use cpor_domain::poe::PoeFile;
+use cpor_domain::reference::{Organisation, Reference, TenantRecord};
+use cpor_domain::values::{ClaimId, OrgId, TenantId};
+use cpor_domain::claim::Context;
+use std::collections::BTreeMap;
+
+/// A recorded idempotent request.
+pub struct IdempotencyRecord {
+    pub request_hash: String,
+    pub claim_id: ClaimId,
+    pub version: u64,
+    pub created: bool,
+}
+
+/// The reads and writes of one command's transaction.
+#[allow(async_fn_in_trait)]
+pub trait CommandTx {
+    async fn idempotency(&mut self, scope: &str, key: &str) -> Result<Option<IdempotencyRecord>>;
+    async fn save_idempotency(&mut self, scope: &str, key: &str, record: &IdempotencyRecord, now: Timestamp) -> Result<()>;
+    /// The claim as it was at `version` (rebuilt from its events).
+    async fn claim_at(&mut self, id: ClaimId, version: u64) -> Result<Option<Claim>>;
+    /// The claim, locked for the rest of the transaction where the backend needs it.
+    async fn load_claim(&mut self, id: ClaimId) -> Result<Option<Claim>>;
+    async fn organisation(&mut self, id: OrgId) -> Result<Option<Organisation>>;
+    async fn tenant(&mut self, id: TenantId) -> Result<Option<TenantRecord>>;
+    async fn holders(&mut self, tenant: TenantId) -> Result<Vec<KeyHolder>>;
+    async fn append_events(&mut self, events: &[Event]) -> Result<()>;
+    async fn insert_claim(&mut self, claim: &Claim) -> Result<()>;
+    async fn update_claim(&mut self, claim: &Claim) -> Result<()>;
+    async fn delete_claim(&mut self, id: ClaimId) -> Result<()>;
+    async fn release_key(&mut self, key: &AssociationKey, holder: ClaimId) -> Result<()>;
+    /// Takes a key; a key already held is a [`StoreError::Conflict`]-class refusal.
+    async fn take_key(&mut self, key: &AssociationKey, holder: ClaimId, org: OrgId, now: Timestamp) -> Result<()>;
+    async fn replace_timers(&mut self, claim: ClaimId, timers: &[Timer], now: Timestamp) -> Result<()>;
+    async fn enqueue_email(&mut self, n: &Notification, now: Timestamp) -> Result<()>;
+    async fn save_poe(&mut self, claim: ClaimId, poe: &PoeFile) -> Result<()>;
+    async fn delete_poe(&mut self, poe: cpor_domain::values::PoeId) -> Result<()>;
+    async fn save_comment(&mut self, event: &Event) -> Result<()>;
+    /// Marks a job done as part of the command that carried it out; for an e-mail job,
+    /// forgets the consent link's secret it carried.
+    async fn complete_job(&mut self, id: i64, now: Timestamp, outcome: &str) -> Result<()>;
+}
+
+/// Runs `request` in `tx`.
+pub async fn run<T: CommandTx>(tx: &mut T, request: &CommandRequest, reference: &Reference) -> Result<CommandOutcome> {
+    if let Some(idem) = &request.idempotency
+        && let Some(rec) = tx.idempotency(&idem.scope, &idem.key).await?
+    {
+        if rec.request_hash != idem.request_hash || rec.claim_id != request.claim_id {
+            return Err(StoreError::IdempotencyMismatch);
+        }
+        return Ok(CommandOutcome {
+            claim: tx.claim_at(rec.claim_id, rec.version).await?,
+            events: Vec::new(),
+            replayed: true,
+            created: rec.created,
+        });
+    }
+
+    let claim = tx.load_claim(request.claim_id).await?;
+    if let (Some(c), Some(expected)) = (&claim, request.expected_version)
+        && c.version != expected
+    {
+        return Err(StoreError::VersionMismatch { current: c.version });
+    }
+    let org_id = match (&claim, &request.command) {
+        (Some(c), _) => Some(c.org_id),
+        (None, Command::Create { org_id, .. }) => Some(*org_id),
+        (None, _) => None,
+    };
+    let tenant_id = match &request.command {
+        Command::Create { fields, .. } | Command::Edit(fields) if fields.tenant_id.is_some() => fields.tenant_id,
+        _ => claim.as_ref().map(|c| c.fields.tenant_id),
+    };
+    let organisation = match org_id {
+        Some(id) => tx.organisation(id).await?,
+        None => None,
+    };
+    let (tenant, holders) = match tenant_id {
+        Some(t) => (tx.tenant(t).await?, tx.holders(t).await?),
+        None => (None, Vec::new()),
+    };
+    let mut others = BTreeMap::new();
+    if request.command.needs_holder_claims() {
+        for h in &holders {
+            if h.claim_id != request.claim_id
+                && !others.contains_key(&h.claim_id)
+                && let Some(c) = tx.load_claim(h.claim_id).await?
+            {
+                others.insert(c.id, c);
+            }
+        }
+    }
+    let ctx = Context {
+        now: request.now,
+        actor: &request.actor,
+        reference,
+        organisation: organisation.as_ref(),
+        tenant: tenant.as_ref(),
+        holders: &holders,
+    };
+    let changes = execute(claim.as_ref(), &request.command, &ctx, &others)?;
+
+    for ch in &changes {
+        for key in &ch.keys_released {
+            tx.release_key(key, ch.claim_id).await?;
+        }
+    }
+    for ch in &changes {
+        if ch.is_noop() {
+            continue;
+        }
+        tx.append_events(&ch.events).await?;
+        match (&ch.before, &ch.after) {
+            (None, Some(after)) => tx.insert_claim(after).await?,
+            (Some(_), Some(after)) => tx.update_claim(after).await?,
+            (_, None) => tx.delete_claim(ch.claim_id).await?,
+        }
+        if let Some(after) = &ch.after {
+            for key in &ch.keys_taken {
+                tx.take_key(key, ch.claim_id, after.org_id, request.now).await?;
+            }
+        }
+        if let Some(timers) = &ch.timers {
+            tx.replace_timers(ch.claim_id, timers, request.now).await?;
+        }
+        for n in &ch.notifications {
+            tx.enqueue_email(n, request.now).await?;
+        }
+        for e in &ch.events {
+            use cpor_domain::claim::EventKind;
+            match &e.kind {
+                EventKind::PoeAdded { poe } => tx.save_poe(ch.claim_id, poe).await?,
+                EventKind::PoeRemoved { poe_id, .. } => tx.delete_poe(*poe_id).await?,
+                EventKind::CommentAdded { .. } => tx.save_comment(e).await?,
+                _ => {}
+            }
+        }
+    }
+    if let Some(job) = request.job_id {
+        tx.complete_job(job, request.now, request.command.name()).await?;
+    }
+    let target = changes.into_iter().next();
+    let (after, events, created) = match target {
+        Some(ch) => (ch.after, ch.events, ch.before.is_none()),
+        None => (claim, Vec::new(), false),
+    };
+    if let Some(idem) = &request.idempotency {
+        let record = IdempotencyRecord {
+            request_hash: idem.request_hash.clone(),
+            claim_id: request.claim_id,
+            version: after.as_ref().map_or(0, |c| c.version),
+            created,
+        };
+        tx.save_idempotency(&idem.scope, &idem.key, &record, request.now).await?;
+    }
+    Ok(CommandOutcome {
+        claim: after,
+        events,
+        replayed: false,
+        created,
+    })
+}

@@ -1,0 +1,462 @@
+//! The embedded SQLite store: a file `cpor.db` in the data directory, in WAL mode with
+//! `synchronous=FULL`, one writer thread (see [`writer`]) and a pool of readers.
+
+mod conv;
+mod pool;
+mod queries;
+mod reference;
+mod schema;
+mod tx;
+mod writer;
+
+use crate::rows::micros;
+use crate::{
+    ClaimQuery, Comment, CommandOutcome, CommandRequest, ImportSummary, Job, JobStats, Page, Result, Store,
+    StoreError, User,
+};
+use async_trait::async_trait;
+use cpor_domain::claim::{Claim, Event, Thread, Timer};
+use cpor_domain::jiff::civil::Date;
+use cpor_domain::jiff::{SignedDuration, Timestamp};
+use cpor_domain::keys::{AssociationKey, KeyHolder};
+use cpor_domain::reference::{Location, Organisation, Policy, Product, Reference, TenantRecord};
+use cpor_domain::values::{ClaimId, DomainName, OrgId, TenantId, UserId};
+use pool::ReadPool;
+use rusqlite::{Connection, OpenFlags, params};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use writer::Writer;
+
+/// The database file's name in the data directory.
+pub const DB_FILE: &str = "cpor.db";
+
+pub struct SqliteStore {
+    path: PathBuf,
+    writer: Writer,
+    readers: ReadPool,
+    /// The reference data as readers last loaded it; cleared after a change commits.
+    reference: Arc<RwLock<Option<Arc<Reference>>>>,
+}
+
+fn open_writer(path: &Path) -> Result<Connection> {
+    let mut conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| StoreError::Unavailable(format!("cannot open {}: {e}", path.display())))?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    conn.set_prepared_statement_cache_capacity(128);
+    schema::migrate(&mut conn)?;
+    Ok(conn)
+}
+
+impl SqliteStore {
+    /// Opens (creating and migrating if needed) the database in `data_dir`.
+    pub fn open(data_dir: &Path) -> Result<SqliteStore> {
+        std::fs::create_dir_all(data_dir)
+            .map_err(|e| StoreError::Unavailable(format!("cannot create {}: {e}", data_dir.display())))?;
+        let path = data_dir.join(DB_FILE);
+        let conn = open_writer(&path)?;
+        let readers = ReadPool::open(&path, 4)?;
+        Ok(SqliteStore {
+            path,
+            writer: Writer::start(conn),
+            readers,
+            reference: Arc::new(RwLock::new(None)),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn forget_reference(&self) {
+        if let Ok(mut r) = self.reference.write() {
+            *r = None;
+        }
+    }
+
+    /// A write that changes reference data: the writer's and the readers' caches are
+    /// dropped.
+    async fn reference_write<T, F>(&self, f: F) -> Result<T>
+    where
+        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let r = self
+            .writer
+            .call(move |conn, state| {
+                state.reference = None;
+                f(conn)
+            })
+            .await;
+        self.forget_reference();
+        r
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+
+    async fn ping(&self) -> Result<()> {
+        self.readers.read(|c| Ok(c.query_row("SELECT 1", [], |_| Ok(()))?)).await
+    }
+
+    async fn reference(&self) -> Result<Arc<Reference>> {
+        if let Ok(guard) = self.reference.read()
+            && let Some(r) = guard.as_ref()
+        {
+            return Ok(r.clone());
+        }
+        let r = Arc::new(self.readers.read(reference::load).await?);
+        if let Ok(mut guard) = self.reference.write() {
+            *guard = Some(r.clone());
+        }
+        Ok(r)
+    }
+
+    async fn set_policy(&self, policy: &Policy) -> Result<()> {
+        Reference::new(Default::default(), Default::default(), policy.clone(), [])
+            .map_err(|e| StoreError::Domain(cpor_domain::DomainError::new(vec![e])))?;
+        let policy = policy.clone();
+        self.reference_write(move |c| reference::set_setting(c, "policy", &policy)).await
+    }
+
+    async fn upsert_product(&self, product: &Product) -> Result<()> {
+        let p = product.clone();
+        self.reference_write(move |c| reference::upsert_product(c, &p)).await
+    }
+
+    async fn add_holiday(&self, date: Date, name: Option<&str>) -> Result<bool> {
+        let name = name.map(str::to_string);
+        self.reference_write(move |c| {
+            Ok(c.execute("INSERT OR IGNORE INTO holidays (date, name) VALUES (?1, ?2)", params![date.to_string(), name])?
+                == 1)
+        })
+        .await
+    }
+
+    async fn remove_holiday(&self, date: Date) -> Result<bool> {
+        self.reference_write(move |c| Ok(c.execute("DELETE FROM holidays WHERE date = ?1", [date.to_string()])? == 1))
+            .await
+    }
+
+    async fn holidays(&self) -> Result<Vec<(Date, Option<String>)>> {
+        self.readers.read(reference::holidays).await
+    }
+
+    async fn import_directory(&self, tenants: &[TenantRecord]) -> Result<ImportSummary> {
+        let tenants = tenants.to_vec();
+        self.writer.call(move |c, _| directory_import(c, &tenants)).await
+    }
+
+    async fn tenant(&self, id: TenantId) -> Result<Option<TenantRecord>> {
+        self.readers.read(move |c| queries::tenant(c, id)).await
+    }
+
+    async fn tenant_of_domain(&self, domain: &DomainName) -> Result<Option<TenantId>> {
+        let d = domain.clone();
+        self.readers.read(move |c| queries::tenant_of_domain(c, &d)).await
+    }
+
+    async fn create_organisation(&self, org: &Organisation, now: Timestamp) -> Result<()> {
+        let org = org.clone();
+        self.writer
+            .call(move |c, _| {
+                c.execute(
+                    "INSERT INTO organisations (id, name, created_at) VALUES (?1, ?2, ?3)",
+                    params![org.id.to_string(), org.name.as_str(), micros(now)],
+                )?;
+                for l in &org.locations {
+                    insert_location(c, org.id, l)?;
+                }
+                Ok(())
+            })
+            .await
+    }
+
+    async fn add_location(&self, org: OrgId, location: &Location) -> Result<()> {
+        let l = location.clone();
+        self.writer
+            .call(move |c, _| {
+                if queries::organisation(c, org)?.is_none() {
+                    return Err(StoreError::NotFound("organisation"));
+                }
+                insert_location(c, org, &l)
+            })
+            .await
+    }
+
+    async fn organisation(&self, id: OrgId) -> Result<Option<Organisation>> {
+        self.readers.read(move |c| queries::organisation(c, id)).await
+    }
+
+    async fn organisations(&self) -> Result<Vec<Organisation>> {
+        self.readers
+            .read(|c| {
+                queries::organisation_ids(c)?
+                    .into_iter()
+                    .filter_map(|id| queries::organisation(c, id).transpose())
+                    .collect()
+            })
+            .await
+    }
+
+    async fn create_user(&self, user: &User, token_hash: &str) -> Result<()> {
+        let (u, hash) = (user.clone(), token_hash.to_string());
+        self.writer
+            .call(move |c, _| {
+                if let Some(org) = u.org_id
+                    && queries::organisation(c, org)?.is_none()
+                {
+                    return Err(StoreError::NotFound("organisation"));
+                }
+                let r = c.execute(
+                    "INSERT INTO users (id, org_id, email, name, role, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![
+                        u.id.to_string(),
+                        u.org_id.map(|o| o.to_string()),
+                        u.email.as_str(),
+                        u.name,
+                        u.role.as_str(),
+                        micros(u.created_at)
+                    ],
+                );
+                if is_unique_violation(&r) {
+                    return Err(StoreError::Duplicate {
+                        field: "email",
+                        value: u.email.to_string(),
+                    });
+                }
+                r?;
+                c.execute(
+                    "INSERT INTO api_tokens (token_hash, user_id, created_at) VALUES (?1, ?2, ?3)",
+                    params![hash, u.id.to_string(), micros(u.created_at)],
+                )?;
+                Ok(())
+            })
+            .await
+    }
+
+    async fn add_token(&self, user: UserId, token_hash: &str, now: Timestamp) -> Result<()> {
+        let hash = token_hash.to_string();
+        self.writer
+            .call(move |c, _| {
+                c.execute(
+                    "INSERT INTO api_tokens (token_hash, user_id, created_at) VALUES (?1, ?2, ?3)",
+                    params![hash, user.to_string(), micros(now)],
+                )?;
+                Ok(())
+            })
+            .await
+    }
+
+    async fn user_by_token(&self, token_hash: &str) -> Result<Option<User>> {
+        let hash = token_hash.to_string();
+        self.readers.read(move |c| queries::user_by_token(c, &hash)).await
+    }
+
+    async fn users(&self, org: Option<OrgId>) -> Result<Vec<User>> {
+        self.readers.read(move |c| queries::users(c, org)).await
+    }
+
+    async fn execute(&self, request: CommandRequest) -> Result<CommandOutcome> {
+        self.writer
+            .call(move |conn, state| {
+                let reference = state.reference(conn)?;
+                let mut tx = tx::SqliteTx { conn };
+                futures::executor::block_on(crate::command::run(&mut tx, &request, &reference))
+            })
+            .await
+    }
+
+    async fn claim(&self, id: ClaimId) -> Result<Option<Claim>> {
+        self.readers.read(move |c| queries::claim(c, id)).await
+    }
+
+    async fn claim_by_consent(&self, token_hash: &str) -> Result<Option<Claim>> {
+        let hash = token_hash.to_string();
+        self.readers.read(move |c| queries::claim_by_consent(c, &hash)).await
+    }
+
+    async fn claims(&self, query: &ClaimQuery) -> Result<Page<Claim, ClaimId>> {
+        let q = query.clone();
+        self.readers.read(move |c| queries::claims(c, &q)).await
+    }
+
+    async fn review_queue(
+        &self,
+        after: Option<(Timestamp, ClaimId)>,
+        limit: u32,
+    ) -> Result<Page<Claim, (Timestamp, ClaimId)>> {
+        self.readers.read(move |c| queries::review_queue(c, after, limit)).await
+    }
+
+    async fn history(&self, id: ClaimId, after_seq: u64, limit: u32) -> Result<Vec<Event>> {
+        self.readers.read(move |c| queries::events(c, id, after_seq, limit)).await
+    }
+
+    async fn comments(&self, id: ClaimId, thread: Option<Thread>, after_seq: u64, limit: u32) -> Result<Vec<Comment>> {
+        self.readers.read(move |c| queries::comments(c, id, thread, after_seq, limit)).await
+    }
+
+    async fn key_holder(&self, key: &AssociationKey) -> Result<Option<KeyHolder>> {
+        let k = key.clone();
+        self.readers.read(move |c| queries::key_holder(c, &k)).await
+    }
+
+    async fn take_due_jobs(&self, now: Timestamp, limit: u32, lease: SignedDuration) -> Result<Vec<Job>> {
+        let until = now.checked_add(lease).unwrap_or(Timestamp::MAX);
+        self.writer
+            .call(move |c, _| {
+                let mut stmt = c.prepare_cached(
+                    "UPDATE jobs SET locked_until = ?2 WHERE id IN (
+                         SELECT id FROM jobs WHERE done_at IS NULL AND due_at <= ?1
+                             AND (locked_until IS NULL OR locked_until <= ?1)
+                         ORDER BY due_at, id LIMIT ?3)
+                     RETURNING id, payload, due_at, attempts",
+                )?;
+                let rows = stmt.query_map(params![micros(now), micros(until), limit as i64], |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?))
+                })?;
+                let mut jobs = Vec::new();
+                for row in rows {
+                    let (id, payload, due, attempts) = row?;
+                    jobs.push(queries::job_of(id, &payload, due, attempts)?);
+                }
+                jobs.sort_by_key(|j| (j.due_at, j.id));
+                Ok(jobs)
+            })
+            .await
+    }
+
+    async fn finish_job(&self, id: i64, now: Timestamp, outcome: &str) -> Result<()> {
+        let outcome = outcome.to_string();
+        self.writer.call(move |c, _| tx::complete_job(c, id, now, &outcome)).await
+    }
+
+    async fn retry_job(&self, id: i64, error: &str, retry_at: Timestamp) -> Result<()> {
+        let error = error.to_string();
+        self.writer
+            .call(move |c, _| {
+                c.prepare_cached(
+                    "UPDATE jobs SET attempts = attempts + 1, last_error = ?2, due_at = ?3, locked_until = NULL
+                     WHERE id = ?1 AND done_at IS NULL",
+                )?
+                .execute(params![id, error, micros(retry_at)])?;
+                Ok(())
+            })
+            .await
+    }
+
+    async fn job_stats(&self, now: Timestamp) -> Result<JobStats> {
+        self.readers
+            .read(move |c| {
+                let (due, failing) = c.query_row(
+                    "SELECT count(*) FILTER (WHERE due_at <= ?1), count(*) FILTER (WHERE attempts > 0)
+                     FROM jobs WHERE done_at IS NULL",
+                    [micros(now)],
+                    |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
+                )?;
+                Ok(JobStats {
+                    due: due as u64,
+                    failing: failing as u64,
+                })
+            })
+            .await
+    }
+
+    async fn pending_timers(&self, id: ClaimId) -> Result<Vec<Timer>> {
+        self.readers.read(move |c| queries::pending_timers(c, id)).await
+    }
+
+    async fn backup(&self, path: &Path) -> Result<()> {
+        if path.exists() {
+            return Err(StoreError::Duplicate {
+                field: "file",
+                value: path.display().to_string(),
+            });
+        }
+        let target = path.to_string_lossy().to_string();
+        let source = self.path.clone();
+        tokio::task::spawn_blocking(move || {
+            // VACUUM INTO reads one snapshot: a consistent copy while writers go on.
+            let conn = Connection::open_with_flags(&source, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+            conn.execute("VACUUM INTO ?1", [target])?;
+            Ok(())
+        })
+        .await
+        .map_err(StoreError::internal)?
+    }
+}
+
+fn is_unique_violation<T>(r: &rusqlite::Result<T>) -> bool {
+    matches!(r, Err(rusqlite::Error::SqliteFailure(f, _)) if f.code == rusqlite::ErrorCode::ConstraintViolation)
+}
+
+fn insert_location(c: &Connection, org: OrgId, l: &Location) -> Result<()> {
+    let r = c.execute(
+        "INSERT INTO locations (mpn_id, org_id, name) VALUES (?1, ?2, ?3)",
+        params![l.mpn_id.as_str(), org.to_string(), l.name],
+    );
+    if is_unique_violation(&r) {
+        return Err(StoreError::Duplicate {
+            field: "mpn_id",
+            value: l.mpn_id.to_string(),
+        });
+    }
+    r?;
+    Ok(())
+}
+
+/// Replaces the domains and subscriptions of each tenant given. A domain or a
+/// subscription that another tenant had moves to the tenant that now names it.
+fn directory_import(c: &Connection, tenants: &[TenantRecord]) -> Result<ImportSummary> {
+    let mut summary = ImportSummary::default();
+    let now = micros(Timestamp::now());
+    for t in tenants {
+        let id = t.tenant_id.to_string();
+        c.execute(
+            "INSERT INTO tenants (tenant_id, imported_at) VALUES (?1, ?2)
+             ON CONFLICT (tenant_id) DO UPDATE SET imported_at = excluded.imported_at",
+            params![id, now],
+        )?;
+        c.execute("DELETE FROM tenant_domains WHERE tenant_id = ?1", [&id])?;
+        c.execute("DELETE FROM subscriptions WHERE tenant_id = ?1", [&id])?;
+        for d in &t.domains {
+            c.execute(
+                "INSERT INTO tenant_domains (domain, tenant_id) VALUES (?1, ?2)
+                 ON CONFLICT (domain) DO UPDATE SET tenant_id = excluded.tenant_id",
+                params![d.as_str(), id],
+            )?;
+            summary.domains += 1;
+        }
+        for s in &t.subscriptions {
+            c.execute(
+                "INSERT INTO subscriptions (subscription_id, tenant_id, product, state, channel, starts_on, ends_on)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (subscription_id) DO UPDATE SET tenant_id = excluded.tenant_id, product = excluded.product,
+                     state = excluded.state, channel = excluded.channel, starts_on = excluded.starts_on,
+                     ends_on = excluded.ends_on",
+                params![
+                    s.id.to_string(),
+                    id,
+                    s.product.as_str(),
+                    s.state.as_str(),
+                    s.channel.as_str(),
+                    s.starts_on.to_string(),
+                    s.ends_on.map(|d| d.to_string())
+                ],
+            )?;
+            summary.subscriptions += 1;
+        }
+        summary.tenants += 1;
+    }
+    Ok(summary)
+}

@@ -1,0 +1,64 @@
+//! A small pool of read-only connections. Reads run on tokio's blocking threads; WAL
+//! lets them proceed while the writer commits.
+
+use crate::{Result, StoreError};
+use crossbeam_channel::{Receiver, Sender, bounded};
+use rusqlite::{Connection, OpenFlags};
+use std::path::Path;
+
+
+#[derive(Clone)]
+pub struct ReadPool {
+    take: Receiver<Connection>,
+    give: Sender<Connection>,
+}
+
+impl ReadPool {
+    pub fn open(path: &Path, size: usize) -> Result<ReadPool> {
+        let (give, take) = bounded(size);
+        for _ in 0..size {
+            let conn = Connection::open_with_flags(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+            )?;
+            conn.busy_timeout(std::time::Duration::from_secs(5))?;
+            conn.pragma_update(None, "query_only", true)?;
+            conn.set_prepared_statement_cache_capacity(64);
+            give.send(conn).map_err(StoreError::internal)?;
+        }
+        Ok(ReadPool { take, give })
+    }
+
+    /// Runs `f` on a pooled connection on a blocking thread.
+    pub async fn read<T, F>(&self, f: F) -> Result<T>
+    where
+        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let conn = pool.take.recv().map_err(StoreError::internal)?;
+            let guard = Returner { pool: &pool, conn: Some(conn) };
+            let r = f(guard.conn.as_ref().ok_or_else(|| StoreError::internal("no connection"))?);
+            drop(guard);
+            r
+        })
+        .await
+        .map_err(StoreError::internal)?
+    }
+}
+
+/// Gives the connection back, also when `f` panics.
+struct Returner<'a> {
+    pool: &'a ReadPool,
+    conn: Option<Connection>,
+}
+
+impl Drop for Returner<'_> {
+    fn drop(&mut self) {
+        if let Some(c) = self.conn.take() {
+            let _ = self.pool.give.send(c);
+        }
+    }
+}
+

@@ -1,0 +1,327 @@
+//! Reads on a connection, shared by the writer (inside a command's transaction) and the
+//! read pool.
+
+use super::conv::{parse, parse_value};
+use crate::rows::{from_micros, micros};
+use crate::{ClaimQuery, Comment, Job, JobKind, Page, Result, User};
+use cpor_domain::claim::{Claim, Event, Thread, Timer, TimerKind};
+use cpor_domain::jiff::Timestamp;
+use cpor_domain::keys::{AssociationKey, KeyHolder};
+use cpor_domain::reference::{Location, Organisation, Subscription, TenantRecord};
+use cpor_domain::values::{ClaimId, DomainName, OrgId, OrganisationName, TenantId};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
+
+pub fn claim(conn: &Connection, id: ClaimId) -> Result<Option<Claim>> {
+    let state: Option<String> = conn
+        .prepare_cached("SELECT state FROM claims WHERE id = ?1")?
+        .query_row([id.to_string()], |r| r.get(0))
+        .optional()?;
+    Ok(match state {
+        Some(s) => Some(serde_json::from_str(&s)?),
+        None => None,
+    })
+}
+
+pub fn claim_by_consent(conn: &Connection, hash: &str) -> Result<Option<Claim>> {
+    let state: Option<String> = conn
+        .prepare_cached("SELECT state FROM claims WHERE consent_token_hash = ?1")?
+        .query_row([hash], |r| r.get(0))
+        .optional()?;
+    Ok(match state {
+        Some(s) => Some(serde_json::from_str(&s)?),
+        None => None,
+    })
+}
+
+pub fn events(conn: &Connection, id: ClaimId, after_seq: u64, limit: u32) -> Result<Vec<Event>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT event FROM claim_events WHERE claim_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3")?;
+    let rows = stmt.query_map(params![id.to_string(), after_seq as i64, limit as i64], |r| r.get::<_, String>(0))?;
+    let mut out = Vec::new();
+    for r in rows {
+        out.push(serde_json::from_str(&r?)?);
+    }
+    Ok(out)
+}
+
+pub fn organisation(conn: &Connection, id: OrgId) -> Result<Option<Organisation>> {
+    let name: Option<String> = conn
+        .prepare_cached("SELECT name FROM organisations WHERE id = ?1")?
+        .query_row([id.to_string()], |r| r.get(0))
+        .optional()?;
+    let Some(name) = name else { return Ok(None) };
+    let mut stmt = conn.prepare_cached("SELECT mpn_id, name FROM locations WHERE org_id = ?1 ORDER BY mpn_id")?;
+    let rows = stmt.query_map([id.to_string()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?)))?;
+    let mut locations = Vec::new();
+    for row in rows {
+        let (mpn, lname) = row?;
+        locations.push(Location {
+            mpn_id: parse_value(&mpn)?,
+            name: lname,
+        });
+    }
+    Ok(Some(Organisation {
+        id,
+        name: parse_value::<OrganisationName>(&name)?,
+        locations,
+    }))
+}
+
+pub fn organisation_ids(conn: &Connection) -> Result<Vec<OrgId>> {
+    let mut stmt = conn.prepare_cached("SELECT id FROM organisations ORDER BY name, id")?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    rows.map(|r| parse("organisation id", &r?)).collect()
+}
+
+pub fn tenant(conn: &Connection, id: TenantId) -> Result<Option<TenantRecord>> {
+    let exists: Option<i64> = conn
+        .prepare_cached("SELECT 1 FROM tenants WHERE tenant_id = ?1")?
+        .query_row([id.to_string()], |r| r.get(0))
+        .optional()?;
+    if exists.is_none() {
+        return Ok(None);
+    }
+    let mut domains = Vec::new();
+    let mut stmt = conn.prepare_cached("SELECT domain FROM tenant_domains WHERE tenant_id = ?1 ORDER BY domain")?;
+    for d in stmt.query_map([id.to_string()], |r| r.get::<_, String>(0))? {
+        domains.push(parse_value::<DomainName>(&d?)?);
+    }
+    let mut subscriptions = Vec::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT subscription_id, product, state, channel, starts_on, ends_on FROM subscriptions
+         WHERE tenant_id = ?1 ORDER BY subscription_id",
+    )?;
+    let rows = stmt.query_map([id.to_string()], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, Option<String>>(5)?,
+        ))
+    })?;
+    for row in rows {
+        let (sid, product, state, channel, starts, ends) = row?;
+        subscriptions.push(Subscription {
+            id: parse_value(&sid)?,
+            product: parse_value(&product)?,
+            state: parse_value(&state)?,
+            channel: parse_value(&channel)?,
+            starts_on: parse("date", &starts)?,
+            ends_on: ends.map(|e| parse("date", &e)).transpose()?,
+        });
+    }
+    Ok(Some(TenantRecord {
+        tenant_id: id,
+        domains,
+        subscriptions,
+    }))
+}
+
+pub fn tenant_of_domain(conn: &Connection, domain: &DomainName) -> Result<Option<TenantId>> {
+    let t: Option<String> = conn
+        .prepare_cached("SELECT tenant_id FROM tenant_domains WHERE domain = ?1")?
+        .query_row([domain.as_str()], |r| r.get(0))
+        .optional()?;
+    t.map(|t| parse_value(&t)).transpose()
+}
+
+fn holder_of_row(key_json: &str, claim: &str, org: &str) -> Result<KeyHolder> {
+    Ok(KeyHolder {
+        key: serde_json::from_str(key_json)?,
+        claim_id: parse("claim id", claim)?,
+        org_id: parse("organisation id", org)?,
+    })
+}
+
+pub fn holders(conn: &Connection, tenant: TenantId) -> Result<Vec<KeyHolder>> {
+    let mut stmt = conn.prepare_cached("SELECT key_json, claim_id, org_id FROM association_keys WHERE tenant_id = ?1")?;
+    let rows = stmt.query_map([tenant.to_string()], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+    })?;
+    rows.map(|r| {
+        let (k, c, o) = r?;
+        holder_of_row(&k, &c, &o)
+    })
+    .collect()
+}
+
+pub fn key_holder(conn: &Connection, key: &AssociationKey) -> Result<Option<KeyHolder>> {
+    let row: Option<(String, String, String)> = conn
+        .prepare_cached("SELECT key_json, claim_id, org_id FROM association_keys WHERE key = ?1")?
+        .query_row([key.as_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    row.map(|(k, c, o)| holder_of_row(&k, &c, &o)).transpose()
+}
+
+fn claims_of(rows: Vec<String>) -> Result<Vec<Claim>> {
+    rows.iter().map(|s| Ok(serde_json::from_str(s)?)).collect()
+}
+
+/// A page of claims, newest first. Every filter is an equality on an indexed column
+/// ending in `id`, so SQLite walks the index from the cursor and stops at the limit.
+pub fn claims(conn: &Connection, q: &ClaimQuery) -> Result<Page<Claim, ClaimId>> {
+    let mut sql = String::from("SELECT state, id FROM claims WHERE 1 = 1");
+    let mut args: Vec<Value> = Vec::new();
+    let mut eq = |col: &str, v: Option<String>| {
+        if let Some(v) = v {
+            sql.push_str(&format!(" AND {col} = ?"));
+            args.push(Value::Text(v));
+        }
+    };
+    eq("org_id", q.org_id.map(|v| v.to_string()));
+    eq("status", q.status.map(|v| v.as_str().to_string()));
+    eq("phase", q.phase.map(|v| v.as_str().to_string()));
+    eq("solution_area", q.solution_area.map(|v| v.as_str().to_string()));
+    eq("mpn_id", q.mpn_id.as_ref().map(|v| v.to_string()));
+    eq("tenant_id", q.tenant_id.map(|v| v.to_string()));
+    if let Some(after) = q.after {
+        sql.push_str(" AND id < ?");
+        args.push(Value::Text(after.to_string()));
+    }
+    if let Some(words) = q.q.as_deref().map(str::trim).filter(|w| !w.is_empty()) {
+        sql.push_str(" AND (name LIKE ? ESCAPE '\\' OR domain LIKE ? ESCAPE '\\')");
+        let pattern = format!("%{}%", words.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        args.push(Value::Text(pattern.clone()));
+        args.push(Value::Text(pattern.to_lowercase()));
+    }
+    sql.push_str(" ORDER BY id DESC LIMIT ?");
+    args.push(Value::Integer(i64::from(q.limit) + 1));
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params_from_iter(args), |r| r.get::<_, String>(0))?;
+    let mut states = rows.collect::<rusqlite::Result<Vec<String>>>()?;
+    let more = states.len() > q.limit as usize;
+    states.truncate(q.limit as usize);
+    let items = claims_of(states)?;
+    let next = if more { items.last().map(|c| c.id) } else { None };
+    Ok(Page { items, next })
+}
+
+pub fn review_queue(
+    conn: &Connection,
+    after: Option<(Timestamp, ClaimId)>,
+    limit: u32,
+) -> Result<Page<Claim, (Timestamp, ClaimId)>> {
+    let (due, id) = match after {
+        Some((t, id)) => (micros(t), id.to_string()),
+        None => (i64::MIN, String::new()),
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT state FROM claims WHERE queue_due IS NOT NULL AND (queue_due, id) > (?1, ?2)
+         ORDER BY queue_due, id LIMIT ?3",
+    )?;
+    let rows = stmt.query_map(params![due, id, i64::from(limit) + 1], |r| r.get::<_, String>(0))?;
+    let mut states = rows.collect::<rusqlite::Result<Vec<String>>>()?;
+    let more = states.len() > limit as usize;
+    states.truncate(limit as usize);
+    let items = claims_of(states)?;
+    let next = if more {
+        items.last().and_then(|c| queue_due(c).map(|d| (d, c.id)))
+    } else {
+        None
+    };
+    Ok(Page { items, next })
+}
+
+/// The deadline a claim sorts on in the review queue.
+pub fn queue_due(c: &Claim) -> Option<Timestamp> {
+    crate::rows::ClaimRow::of(c).ok()?.queue_due.map(from_micros)
+}
+
+pub fn comments(conn: &Connection, id: ClaimId, thread: Option<Thread>, after_seq: u64, limit: u32) -> Result<Vec<Comment>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, thread, seq, at, author, body FROM comments
+         WHERE claim_id = ?1 AND seq > ?2 AND (?3 IS NULL OR thread = ?3) ORDER BY seq LIMIT ?4",
+    )?;
+    let rows = stmt.query_map(
+        params![id.to_string(), after_seq as i64, thread.map(|t| t.as_str()), limit as i64],
+        |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+            ))
+        },
+    )?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (cid, thread, seq, at, author, body) = row?;
+        out.push(Comment {
+            id: parse("comment id", &cid)?,
+            claim_id: id,
+            thread: parse_value(&thread)?,
+            seq: seq as u64,
+            at: from_micros(at),
+            author: serde_json::from_str(&author)?,
+            body: parse_value(&body)?,
+        });
+    }
+    Ok(out)
+}
+
+pub fn user_from_row(r: &rusqlite::Row) -> rusqlite::Result<(String, Option<String>, String, String, String, i64)> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+}
+
+pub fn user_of(row: (String, Option<String>, String, String, String, i64)) -> Result<User> {
+    let (id, org, email, name, role, created) = row;
+    Ok(User {
+        id: parse("user id", &id)?,
+        org_id: org.map(|o| parse("organisation id", &o)).transpose()?,
+        email: parse_value(&email)?,
+        name,
+        role: parse_value(&role)?,
+        created_at: from_micros(created),
+    })
+}
+
+pub fn user_by_token(conn: &Connection, hash: &str) -> Result<Option<User>> {
+    let row = conn
+        .prepare_cached(
+            "SELECT u.id, u.org_id, u.email, u.name, u.role, u.created_at FROM api_tokens t
+             JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?1",
+        )?
+        .query_row([hash], user_from_row)
+        .optional()?;
+    row.map(user_of).transpose()
+}
+
+pub fn users(conn: &Connection, org: Option<OrgId>) -> Result<Vec<User>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, org_id, email, name, role, created_at FROM users
+         WHERE (?1 IS NULL AND org_id IS NULL) OR org_id = ?1 ORDER BY email",
+    )?;
+    let rows = stmt.query_map([org.map(|o| o.to_string())], user_from_row)?;
+    rows.map(|r| user_of(r?)).collect()
+}
+
+pub fn pending_timers(conn: &Connection, id: ClaimId) -> Result<Vec<Timer>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT timer, due_at FROM jobs WHERE claim_id = ?1 AND kind = 'timer' AND done_at IS NULL ORDER BY due_at, timer",
+    )?;
+    let rows = stmt.query_map([id.to_string()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (kind, due) = row?;
+        out.push(Timer {
+            kind: parse_value::<TimerKind>(&kind)?,
+            due: from_micros(due),
+        });
+    }
+    out.sort();
+    Ok(out)
+}
+
+pub fn job_of(id: i64, payload: &str, due: i64, attempts: i64) -> Result<Job> {
+    Ok(Job {
+        id,
+        kind: serde_json::from_str::<JobKind>(payload)?,
+        due_at: from_micros(due),
+        attempts: attempts as u32,
+    })
+}

@@ -1,0 +1,70 @@
+//! Reading and writing the reference data.
+
+use super::conv::{parse, parse_value};
+use crate::Result;
+use cpor_domain::jiff::civil::Date;
+use cpor_domain::reference::{Catalog, Policy, Product, ProgramMap, Reference, SolutionArea};
+use rusqlite::{Connection, OptionalExtension, params};
+
+pub fn load(conn: &Connection) -> Result<Reference> {
+    let mut stmt = conn.prepare_cached("SELECT id, name, solution_area, dynamics_365 FROM catalog ORDER BY position, id")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, bool>(3)?))
+    })?;
+    let mut products = Vec::new();
+    for row in rows {
+        let (id, name, area, d365) = row?;
+        products.push(Product {
+            id: parse_value(&id)?,
+            name,
+            solution_area: parse_value::<SolutionArea>(&area)?,
+            dynamics_365: d365,
+        });
+    }
+    let policy: Policy = setting(conn, "policy")?.unwrap_or_default();
+    let programs: ProgramMap = setting(conn, "programs")?.unwrap_or_default();
+    let holidays = holidays(conn)?.into_iter().map(|(d, _)| d);
+    Reference::new(Catalog::new(products), programs, policy, holidays)
+        .map_err(|e| crate::StoreError::Internal(format!("stored policy: {e}")))
+}
+
+fn setting<T: serde::de::DeserializeOwned>(conn: &Connection, key: &str) -> Result<Option<T>> {
+    let v: Option<String> = conn
+        .prepare_cached("SELECT value FROM settings WHERE key = ?1")?
+        .query_row([key], |r| r.get(0))
+        .optional()?;
+    Ok(match v {
+        Some(s) => Some(serde_json::from_str(&s)?),
+        None => None,
+    })
+}
+
+pub fn set_setting<T: serde::Serialize>(conn: &Connection, key: &str, value: &T) -> Result<()> {
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![key, serde_json::to_string(value)?],
+    )?;
+    Ok(())
+}
+
+pub fn holidays(conn: &Connection) -> Result<Vec<(Date, Option<String>)>> {
+    let mut stmt = conn.prepare_cached("SELECT date, name FROM holidays ORDER BY date")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?)))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (d, n) = row?;
+        out.push((parse("holiday", &d)?, n));
+    }
+    Ok(out)
+}
+
+pub fn upsert_product(conn: &Connection, p: &Product) -> Result<()> {
+    conn.execute(
+        "INSERT INTO catalog (id, name, solution_area, dynamics_365, position)
+         VALUES (?1, ?2, ?3, ?4, (SELECT coalesce(max(position), 0) + 1 FROM catalog))
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, solution_area = excluded.solution_area,
+             dynamics_365 = excluded.dynamics_365",
+        params![p.id.as_str(), p.name, p.solution_area.as_str(), p.dynamics_365],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,37 @@
+//! Migrations, applied at start-up in one transaction each; `PRAGMA user_version` holds
+//! the number of the last one applied.
+
+use crate::Result;
+use cpor_domain::reference::Catalog;
+use rusqlite::{Connection, params};
+
+const MIGRATIONS: &[&str] = &[include_str!("../../migrations/sqlite/0001_init.sql")];
+
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    let applied: usize = conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))? as usize;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(applied) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+        tracing::info!(migration = i + 1, "applied SQLite migration");
+    }
+    seed(conn)
+}
+
+/// Seeds the catalog of SPEC §2 into an empty database.
+fn seed(conn: &mut Connection) -> Result<()> {
+    let count: i64 = conn.query_row("SELECT count(*) FROM catalog", [], |r| r.get(0))?;
+    if count > 0 {
+        return Ok(());
+    }
+    let tx = conn.transaction()?;
+    for (i, p) in Catalog::default().products().iter().enumerate() {
+        tx.execute(
+            "INSERT INTO catalog (id, name, solution_area, dynamics_365, position) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![p.id.as_str(), p.name, p.solution_area.as_str(), p.dynamics_365, i as i64],
+        )?;
+    }
+    tx.commit()?;
+    Ok(())
+}

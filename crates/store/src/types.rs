@@ -1,0 +1,156 @@
+//! What goes in and out of the store.
+
+use cpor_domain::claim::{Claim, Command, Event, Notification, Phase, Status, Thread, TimerKind};
+use cpor_domain::jiff::Timestamp;
+use cpor_domain::reference::SolutionArea;
+use cpor_domain::values::{ClaimId, CommentBody, CommentId, Email, MpnId, OrgId, TenantId, UserId};
+use cpor_domain::{Actor, Role};
+use serde::{Deserialize, Serialize};
+
+/// An idempotency key of a request: the same key and request hash answer the first
+/// outcome again; the same key with another hash is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Idempotency {
+    /// Whose key it is (keys of different users never meet).
+    pub scope: String,
+    pub key: String,
+    /// A hash of the request (method, path and body).
+    pub request_hash: String,
+}
+
+/// A command for the store to run in one transaction.
+#[derive(Debug, Clone)]
+pub struct CommandRequest {
+    /// The claim; for `Create`, the new claim's id.
+    pub claim_id: ClaimId,
+    pub command: Command,
+    pub actor: Actor,
+    pub now: Timestamp,
+    /// The version the caller saw (`If-Match`): a different current version is refused.
+    pub expected_version: Option<u64>,
+    pub idempotency: Option<Idempotency>,
+    /// The job this command carries out (a timer or an e-mail delivery): marked done in
+    /// the same transaction, so it takes effect exactly once.
+    pub job_id: Option<i64>,
+}
+
+impl CommandRequest {
+    pub fn new(claim_id: ClaimId, command: Command, actor: Actor, now: Timestamp) -> Self {
+        CommandRequest {
+            claim_id,
+            command,
+            actor,
+            now,
+            expected_version: None,
+            idempotency: None,
+            job_id: None,
+        }
+    }
+}
+
+/// What an accepted command did.
+#[derive(Debug, Clone)]
+pub struct CommandOutcome {
+    /// The claim after the command (`None` once deleted). For a replayed idempotent
+    /// request, the claim as the first request left it.
+    pub claim: Option<Claim>,
+    /// The events the command appended to the target claim (none when replayed).
+    pub events: Vec<Event>,
+    /// Whether this is the answer of an earlier request with the same idempotency key.
+    pub replayed: bool,
+    /// Whether the command created the claim.
+    pub created: bool,
+}
+
+/// Filters and position of a claim list (newest first).
+#[derive(Debug, Clone, Default)]
+pub struct ClaimQuery {
+    /// Partner users see their organisation's claims only.
+    pub org_id: Option<OrgId>,
+    pub status: Option<Status>,
+    pub phase: Option<Phase>,
+    pub solution_area: Option<SolutionArea>,
+    pub mpn_id: Option<MpnId>,
+    pub tenant_id: Option<TenantId>,
+    /// Words in the claim's name or the customer's domain (case-insensitive).
+    pub q: Option<String>,
+    /// The last id of the previous page.
+    pub after: Option<ClaimId>,
+    pub limit: u32,
+}
+
+/// A page of a list and where the next one starts.
+#[derive(Debug, Clone)]
+pub struct Page<T, C = String> {
+    pub items: Vec<T>,
+    pub next: Option<C>,
+}
+
+/// A comment of a claim's or its dispute's thread.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Comment {
+    pub id: CommentId,
+    pub claim_id: ClaimId,
+    pub thread: Thread,
+    pub seq: u64,
+    pub at: Timestamp,
+    pub author: Actor,
+    pub body: CommentBody,
+}
+
+/// A user of a partner organisation or of the operator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub id: UserId,
+    pub org_id: Option<OrgId>,
+    pub email: Email,
+    pub name: String,
+    pub role: Role,
+    pub created_at: Timestamp,
+}
+
+impl User {
+    pub fn actor(&self) -> Actor {
+        Actor::User {
+            id: self.id,
+            org: self.org_id,
+            role: self.role,
+            name: self.name.clone(),
+        }
+    }
+}
+
+/// What a due job asks for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum JobKind {
+    Timer { claim_id: ClaimId, timer: TimerKind },
+    Email(Notification),
+}
+
+/// A job taken by a worker: it holds a lease on it until `lease_until`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    pub id: i64,
+    pub kind: JobKind,
+    pub due_at: Timestamp,
+    /// Attempts before this one.
+    pub attempts: u32,
+}
+
+/// Counts for the metrics endpoint.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct JobStats {
+    /// Due and not done.
+    pub due: u64,
+    /// Not done and failed at least once.
+    pub failing: u64,
+}
+
+/// The outcome of a directory import.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub tenants: usize,
+    pub domains: usize,
+    pub subscriptions: usize,
+}
