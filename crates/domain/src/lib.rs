@@ -11,6 +11,7 @@ pub mod execute;
 pub mod keys;
 pub mod poe;
 pub mod reference;
+pub mod sample;
 pub mod values;
 
 pub use actor::{Actor, Role, Side};

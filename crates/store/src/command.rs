@@ -5,6 +5,7 @@
 //! in one transaction.
 
 use crate::{CommandOutcome, CommandRequest, Result, StoreError};
+use cpor_domain::claim::Context;
 use cpor_domain::claim::{Claim, Command, Event, Notification, Timer};
 use cpor_domain::execute::execute;
 use cpor_domain::jiff::Timestamp;
@@ -12,7 +13,6 @@ use cpor_domain::keys::{AssociationKey, KeyHolder};
 use cpor_domain::poe::PoeFile;
 use cpor_domain::reference::{Organisation, Reference, TenantRecord};
 use cpor_domain::values::{ClaimId, OrgId, TenantId};
-use cpor_domain::claim::Context;
 use std::collections::BTreeMap;
 
 /// A recorded idempotent request.
@@ -27,7 +27,13 @@ pub struct IdempotencyRecord {
 #[allow(async_fn_in_trait)]
 pub trait CommandTx {
     async fn idempotency(&mut self, scope: &str, key: &str) -> Result<Option<IdempotencyRecord>>;
-    async fn save_idempotency(&mut self, scope: &str, key: &str, record: &IdempotencyRecord, now: Timestamp) -> Result<()>;
+    async fn save_idempotency(
+        &mut self,
+        scope: &str,
+        key: &str,
+        record: &IdempotencyRecord,
+        now: Timestamp,
+    ) -> Result<()>;
     /// The claim as it was at `version` (rebuilt from its events).
     async fn claim_at(&mut self, id: ClaimId, version: u64) -> Result<Option<Claim>>;
     /// The claim, locked for the rest of the transaction where the backend needs it.
@@ -41,8 +47,19 @@ pub trait CommandTx {
     async fn delete_claim(&mut self, id: ClaimId) -> Result<()>;
     async fn release_key(&mut self, key: &AssociationKey, holder: ClaimId) -> Result<()>;
     /// Takes a key; a key already held is a [`StoreError::Conflict`]-class refusal.
-    async fn take_key(&mut self, key: &AssociationKey, holder: ClaimId, org: OrgId, now: Timestamp) -> Result<()>;
-    async fn replace_timers(&mut self, claim: ClaimId, timers: &[Timer], now: Timestamp) -> Result<()>;
+    async fn take_key(
+        &mut self,
+        key: &AssociationKey,
+        holder: ClaimId,
+        org: OrgId,
+        now: Timestamp,
+    ) -> Result<()>;
+    async fn replace_timers(
+        &mut self,
+        claim: ClaimId,
+        timers: &[Timer],
+        now: Timestamp,
+    ) -> Result<()>;
     async fn enqueue_email(&mut self, n: &Notification, now: Timestamp) -> Result<()>;
     async fn save_poe(&mut self, claim: ClaimId, poe: &PoeFile) -> Result<()>;
     async fn delete_poe(&mut self, poe: cpor_domain::values::PoeId) -> Result<()>;
@@ -53,7 +70,11 @@ pub trait CommandTx {
 }
 
 /// Runs `request` in `tx`.
-pub async fn run<T: CommandTx>(tx: &mut T, request: &CommandRequest, reference: &Reference) -> Result<CommandOutcome> {
+pub async fn run<T: CommandTx>(
+    tx: &mut T,
+    request: &CommandRequest,
+    reference: &Reference,
+) -> Result<CommandOutcome> {
     if let Some(idem) = &request.idempotency
         && let Some(rec) = tx.idempotency(&idem.scope, &idem.key).await?
     {
@@ -80,7 +101,9 @@ pub async fn run<T: CommandTx>(tx: &mut T, request: &CommandRequest, reference: 
         (None, _) => None,
     };
     let tenant_id = match &request.command {
-        Command::Create { fields, .. } | Command::Edit(fields) if fields.tenant_id.is_some() => fields.tenant_id,
+        Command::Create { fields, .. } | Command::Edit(fields) if fields.tenant_id.is_some() => {
+            fields.tenant_id
+        }
         _ => claim.as_ref().map(|c| c.fields.tenant_id),
     };
     let organisation = match org_id {
@@ -129,7 +152,8 @@ pub async fn run<T: CommandTx>(tx: &mut T, request: &CommandRequest, reference: 
         }
         if let Some(after) = &ch.after {
             for key in &ch.keys_taken {
-                tx.take_key(key, ch.claim_id, after.org_id, request.now).await?;
+                tx.take_key(key, ch.claim_id, after.org_id, request.now)
+                    .await?;
             }
         }
         if let Some(timers) = &ch.timers {
@@ -149,7 +173,8 @@ pub async fn run<T: CommandTx>(tx: &mut T, request: &CommandRequest, reference: 
         }
     }
     if let Some(job) = request.job_id {
-        tx.complete_job(job, request.now, request.command.name()).await?;
+        tx.complete_job(job, request.now, request.command.name())
+            .await?;
     }
     let target = changes.into_iter().next();
     let (after, events, created) = match target {
@@ -163,7 +188,8 @@ pub async fn run<T: CommandTx>(tx: &mut T, request: &CommandRequest, reference: 
             version: after.as_ref().map_or(0, |c| c.version),
             created,
         };
-        tx.save_idempotency(&idem.scope, &idem.key, &record, request.now).await?;
+        tx.save_idempotency(&idem.scope, &idem.key, &record, request.now)
+            .await?;
     }
     Ok(CommandOutcome {
         claim: after,

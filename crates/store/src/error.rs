@@ -37,7 +37,10 @@ impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         match &e {
             rusqlite::Error::SqliteFailure(f, _)
-                if matches!(f.code, rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::DiskFull) =>
+                if matches!(
+                    f.code,
+                    rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::DiskFull
+                ) =>
             {
                 StoreError::Unavailable(e.to_string())
             }

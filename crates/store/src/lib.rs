@@ -74,13 +74,24 @@ pub trait Store: Send + Sync {
     ) -> Result<Page<Claim, (Timestamp, ClaimId)>>;
     /// A claim's events after `after_seq`, in order.
     async fn history(&self, id: ClaimId, after_seq: u64, limit: u32) -> Result<Vec<Event>>;
-    async fn comments(&self, id: ClaimId, thread: Option<Thread>, after_seq: u64, limit: u32) -> Result<Vec<Comment>>;
+    async fn comments(
+        &self,
+        id: ClaimId,
+        thread: Option<Thread>,
+        after_seq: u64,
+        limit: u32,
+    ) -> Result<Vec<Comment>>;
     async fn key_holder(&self, key: &AssociationKey) -> Result<Option<KeyHolder>>;
 
     // ----- jobs ------------------------------------------------------------------------------
     /// Takes up to `limit` due jobs, each leased for `lease` (another worker takes it
     /// again only once the lease has passed).
-    async fn take_due_jobs(&self, now: Timestamp, limit: u32, lease: SignedDuration) -> Result<Vec<Job>>;
+    async fn take_due_jobs(
+        &self,
+        now: Timestamp,
+        limit: u32,
+        lease: SignedDuration,
+    ) -> Result<Vec<Job>>;
     /// Marks a job done with its outcome (for jobs whose command was refused, or ran
     /// without a claim command).
     async fn finish_job(&self, id: i64, now: Timestamp, outcome: &str) -> Result<()>;

@@ -11,8 +11,8 @@ mod writer;
 
 use crate::rows::micros;
 use crate::{
-    ClaimQuery, Comment, CommandOutcome, CommandRequest, ImportSummary, Job, JobStats, Page, Result, Store,
-    StoreError, User,
+    ClaimQuery, CommandOutcome, CommandRequest, Comment, ImportSummary, Job, JobStats, Page,
+    Result, Store, StoreError, User,
 };
 use async_trait::async_trait;
 use cpor_domain::claim::{Claim, Event, Thread, Timer};
@@ -41,7 +41,9 @@ pub struct SqliteStore {
 fn open_writer(path: &Path) -> Result<Connection> {
     let mut conn = Connection::open_with_flags(
         path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(|e| StoreError::Unavailable(format!("cannot open {}: {e}", path.display())))?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
@@ -56,8 +58,9 @@ fn open_writer(path: &Path) -> Result<Connection> {
 impl SqliteStore {
     /// Opens (creating and migrating if needed) the database in `data_dir`.
     pub fn open(data_dir: &Path) -> Result<SqliteStore> {
-        std::fs::create_dir_all(data_dir)
-            .map_err(|e| StoreError::Unavailable(format!("cannot create {}: {e}", data_dir.display())))?;
+        std::fs::create_dir_all(data_dir).map_err(|e| {
+            StoreError::Unavailable(format!("cannot create {}: {e}", data_dir.display()))
+        })?;
         let path = data_dir.join(DB_FILE);
         let conn = open_writer(&path)?;
         let readers = ReadPool::open(&path, 4)?;
@@ -105,7 +108,9 @@ impl Store for SqliteStore {
     }
 
     async fn ping(&self) -> Result<()> {
-        self.readers.read(|c| Ok(c.query_row("SELECT 1", [], |_| Ok(()))?)).await
+        self.readers
+            .read(|c| Ok(c.query_row("SELECT 1", [], |_| Ok(()))?))
+            .await
     }
 
     async fn reference(&self) -> Result<Arc<Reference>> {
@@ -125,26 +130,32 @@ impl Store for SqliteStore {
         Reference::new(Default::default(), Default::default(), policy.clone(), [])
             .map_err(|e| StoreError::Domain(cpor_domain::DomainError::new(vec![e])))?;
         let policy = policy.clone();
-        self.reference_write(move |c| reference::set_setting(c, "policy", &policy)).await
+        self.reference_write(move |c| reference::set_setting(c, "policy", &policy))
+            .await
     }
 
     async fn upsert_product(&self, product: &Product) -> Result<()> {
         let p = product.clone();
-        self.reference_write(move |c| reference::upsert_product(c, &p)).await
+        self.reference_write(move |c| reference::upsert_product(c, &p))
+            .await
     }
 
     async fn add_holiday(&self, date: Date, name: Option<&str>) -> Result<bool> {
         let name = name.map(str::to_string);
         self.reference_write(move |c| {
-            Ok(c.execute("INSERT OR IGNORE INTO holidays (date, name) VALUES (?1, ?2)", params![date.to_string(), name])?
-                == 1)
+            Ok(c.execute(
+                "INSERT OR IGNORE INTO holidays (date, name) VALUES (?1, ?2)",
+                params![date.to_string(), name],
+            )? == 1)
         })
         .await
     }
 
     async fn remove_holiday(&self, date: Date) -> Result<bool> {
-        self.reference_write(move |c| Ok(c.execute("DELETE FROM holidays WHERE date = ?1", [date.to_string()])? == 1))
-            .await
+        self.reference_write(move |c| {
+            Ok(c.execute("DELETE FROM holidays WHERE date = ?1", [date.to_string()])? == 1)
+        })
+        .await
     }
 
     async fn holidays(&self) -> Result<Vec<(Date, Option<String>)>> {
@@ -153,7 +164,9 @@ impl Store for SqliteStore {
 
     async fn import_directory(&self, tenants: &[TenantRecord]) -> Result<ImportSummary> {
         let tenants = tenants.to_vec();
-        self.writer.call(move |c, _| directory_import(c, &tenants)).await
+        self.writer
+            .call(move |c, _| directory_import(c, &tenants))
+            .await
     }
 
     async fn tenant(&self, id: TenantId) -> Result<Option<TenantRecord>> {
@@ -162,7 +175,9 @@ impl Store for SqliteStore {
 
     async fn tenant_of_domain(&self, domain: &DomainName) -> Result<Option<TenantId>> {
         let d = domain.clone();
-        self.readers.read(move |c| queries::tenant_of_domain(c, &d)).await
+        self.readers
+            .read(move |c| queries::tenant_of_domain(c, &d))
+            .await
     }
 
     async fn create_organisation(&self, org: &Organisation, now: Timestamp) -> Result<()> {
@@ -194,7 +209,9 @@ impl Store for SqliteStore {
     }
 
     async fn organisation(&self, id: OrgId) -> Result<Option<Organisation>> {
-        self.readers.read(move |c| queries::organisation(c, id)).await
+        self.readers
+            .read(move |c| queries::organisation(c, id))
+            .await
     }
 
     async fn organisations(&self) -> Result<Vec<Organisation>> {
@@ -259,7 +276,9 @@ impl Store for SqliteStore {
 
     async fn user_by_token(&self, token_hash: &str) -> Result<Option<User>> {
         let hash = token_hash.to_string();
-        self.readers.read(move |c| queries::user_by_token(c, &hash)).await
+        self.readers
+            .read(move |c| queries::user_by_token(c, &hash))
+            .await
     }
 
     async fn users(&self, org: Option<OrgId>) -> Result<Vec<User>> {
@@ -282,7 +301,9 @@ impl Store for SqliteStore {
 
     async fn claim_by_consent(&self, token_hash: &str) -> Result<Option<Claim>> {
         let hash = token_hash.to_string();
-        self.readers.read(move |c| queries::claim_by_consent(c, &hash)).await
+        self.readers
+            .read(move |c| queries::claim_by_consent(c, &hash))
+            .await
     }
 
     async fn claims(&self, query: &ClaimQuery) -> Result<Page<Claim, ClaimId>> {
@@ -295,15 +316,27 @@ impl Store for SqliteStore {
         after: Option<(Timestamp, ClaimId)>,
         limit: u32,
     ) -> Result<Page<Claim, (Timestamp, ClaimId)>> {
-        self.readers.read(move |c| queries::review_queue(c, after, limit)).await
+        self.readers
+            .read(move |c| queries::review_queue(c, after, limit))
+            .await
     }
 
     async fn history(&self, id: ClaimId, after_seq: u64, limit: u32) -> Result<Vec<Event>> {
-        self.readers.read(move |c| queries::events(c, id, after_seq, limit)).await
+        self.readers
+            .read(move |c| queries::events(c, id, after_seq, limit))
+            .await
     }
 
-    async fn comments(&self, id: ClaimId, thread: Option<Thread>, after_seq: u64, limit: u32) -> Result<Vec<Comment>> {
-        self.readers.read(move |c| queries::comments(c, id, thread, after_seq, limit)).await
+    async fn comments(
+        &self,
+        id: ClaimId,
+        thread: Option<Thread>,
+        after_seq: u64,
+        limit: u32,
+    ) -> Result<Vec<Comment>> {
+        self.readers
+            .read(move |c| queries::comments(c, id, thread, after_seq, limit))
+            .await
     }
 
     async fn key_holder(&self, key: &AssociationKey) -> Result<Option<KeyHolder>> {
@@ -311,7 +344,12 @@ impl Store for SqliteStore {
         self.readers.read(move |c| queries::key_holder(c, &k)).await
     }
 
-    async fn take_due_jobs(&self, now: Timestamp, limit: u32, lease: SignedDuration) -> Result<Vec<Job>> {
+    async fn take_due_jobs(
+        &self,
+        now: Timestamp,
+        limit: u32,
+        lease: SignedDuration,
+    ) -> Result<Vec<Job>> {
         let until = now.checked_add(lease).unwrap_or(Timestamp::MAX);
         self.writer
             .call(move |c, _| {
@@ -322,9 +360,15 @@ impl Store for SqliteStore {
                          ORDER BY due_at, id LIMIT ?3)
                      RETURNING id, payload, due_at, attempts",
                 )?;
-                let rows = stmt.query_map(params![micros(now), micros(until), limit as i64], |r| {
-                    Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?))
-                })?;
+                let rows =
+                    stmt.query_map(params![micros(now), micros(until), limit as i64], |r| {
+                        Ok((
+                            r.get::<_, i64>(0)?,
+                            r.get::<_, String>(1)?,
+                            r.get::<_, i64>(2)?,
+                            r.get::<_, i64>(3)?,
+                        ))
+                    })?;
                 let mut jobs = Vec::new();
                 for row in rows {
                     let (id, payload, due, attempts) = row?;
@@ -338,7 +382,9 @@ impl Store for SqliteStore {
 
     async fn finish_job(&self, id: i64, now: Timestamp, outcome: &str) -> Result<()> {
         let outcome = outcome.to_string();
-        self.writer.call(move |c, _| tx::complete_job(c, id, now, &outcome)).await
+        self.writer
+            .call(move |c, _| tx::complete_job(c, id, now, &outcome))
+            .await
     }
 
     async fn retry_job(&self, id: i64, error: &str, retry_at: Timestamp) -> Result<()> {
@@ -373,7 +419,9 @@ impl Store for SqliteStore {
     }
 
     async fn pending_timers(&self, id: ClaimId) -> Result<Vec<Timer>> {
-        self.readers.read(move |c| queries::pending_timers(c, id)).await
+        self.readers
+            .read(move |c| queries::pending_timers(c, id))
+            .await
     }
 
     async fn backup(&self, path: &Path) -> Result<()> {

@@ -6,7 +6,6 @@ use crossbeam_channel::{Receiver, Sender, bounded};
 use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
 
-
 #[derive(Clone)]
 pub struct ReadPool {
     take: Receiver<Connection>,
@@ -19,7 +18,9 @@ impl ReadPool {
         for _ in 0..size {
             let conn = Connection::open_with_flags(
                 path,
-                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+                OpenFlags::SQLITE_OPEN_READ_ONLY
+                    | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                    | OpenFlags::SQLITE_OPEN_URI,
             )?;
             conn.busy_timeout(std::time::Duration::from_secs(5))?;
             conn.pragma_update(None, "query_only", true)?;
@@ -38,8 +39,14 @@ impl ReadPool {
         let pool = self.clone();
         tokio::task::spawn_blocking(move || {
             let conn = pool.take.recv().map_err(StoreError::internal)?;
-            let guard = Returner { pool: &pool, conn: Some(conn) };
-            let r = f(guard.conn.as_ref().ok_or_else(|| StoreError::internal("no connection"))?);
+            let guard = Returner {
+                pool: &pool,
+                conn: Some(conn),
+            };
+            let r = f(guard
+                .conn
+                .as_ref()
+                .ok_or_else(|| StoreError::internal("no connection"))?);
             drop(guard);
             r
         })
@@ -61,4 +68,3 @@ impl Drop for Returner<'_> {
         }
     }
 }
-

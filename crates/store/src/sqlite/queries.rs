@@ -35,9 +35,13 @@ pub fn claim_by_consent(conn: &Connection, hash: &str) -> Result<Option<Claim>> 
 }
 
 pub fn events(conn: &Connection, id: ClaimId, after_seq: u64, limit: u32) -> Result<Vec<Event>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT event FROM claim_events WHERE claim_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3")?;
-    let rows = stmt.query_map(params![id.to_string(), after_seq as i64, limit as i64], |r| r.get::<_, String>(0))?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT event FROM claim_events WHERE claim_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+    )?;
+    let rows = stmt.query_map(
+        params![id.to_string(), after_seq as i64, limit as i64],
+        |r| r.get::<_, String>(0),
+    )?;
     let mut out = Vec::new();
     for r in rows {
         out.push(serde_json::from_str(&r?)?);
@@ -51,8 +55,11 @@ pub fn organisation(conn: &Connection, id: OrgId) -> Result<Option<Organisation>
         .query_row([id.to_string()], |r| r.get(0))
         .optional()?;
     let Some(name) = name else { return Ok(None) };
-    let mut stmt = conn.prepare_cached("SELECT mpn_id, name FROM locations WHERE org_id = ?1 ORDER BY mpn_id")?;
-    let rows = stmt.query_map([id.to_string()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?)))?;
+    let mut stmt = conn
+        .prepare_cached("SELECT mpn_id, name FROM locations WHERE org_id = ?1 ORDER BY mpn_id")?;
+    let rows = stmt.query_map([id.to_string()], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+    })?;
     let mut locations = Vec::new();
     for row in rows {
         let (mpn, lname) = row?;
@@ -83,7 +90,8 @@ pub fn tenant(conn: &Connection, id: TenantId) -> Result<Option<TenantRecord>> {
         return Ok(None);
     }
     let mut domains = Vec::new();
-    let mut stmt = conn.prepare_cached("SELECT domain FROM tenant_domains WHERE tenant_id = ?1 ORDER BY domain")?;
+    let mut stmt = conn
+        .prepare_cached("SELECT domain FROM tenant_domains WHERE tenant_id = ?1 ORDER BY domain")?;
     for d in stmt.query_map([id.to_string()], |r| r.get::<_, String>(0))? {
         domains.push(parse_value::<DomainName>(&d?)?);
     }
@@ -137,9 +145,15 @@ fn holder_of_row(key_json: &str, claim: &str, org: &str) -> Result<KeyHolder> {
 }
 
 pub fn holders(conn: &Connection, tenant: TenantId) -> Result<Vec<KeyHolder>> {
-    let mut stmt = conn.prepare_cached("SELECT key_json, claim_id, org_id FROM association_keys WHERE tenant_id = ?1")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT key_json, claim_id, org_id FROM association_keys WHERE tenant_id = ?1",
+    )?;
     let rows = stmt.query_map([tenant.to_string()], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
     })?;
     rows.map(|r| {
         let (k, c, o) = r?;
@@ -174,7 +188,10 @@ pub fn claims(conn: &Connection, q: &ClaimQuery) -> Result<Page<Claim, ClaimId>>
     eq("org_id", q.org_id.map(|v| v.to_string()));
     eq("status", q.status.map(|v| v.as_str().to_string()));
     eq("phase", q.phase.map(|v| v.as_str().to_string()));
-    eq("solution_area", q.solution_area.map(|v| v.as_str().to_string()));
+    eq(
+        "solution_area",
+        q.solution_area.map(|v| v.as_str().to_string()),
+    );
     eq("mpn_id", q.mpn_id.as_ref().map(|v| v.to_string()));
     eq("tenant_id", q.tenant_id.map(|v| v.to_string()));
     if let Some(after) = q.after {
@@ -183,7 +200,13 @@ pub fn claims(conn: &Connection, q: &ClaimQuery) -> Result<Page<Claim, ClaimId>>
     }
     if let Some(words) = q.q.as_deref().map(str::trim).filter(|w| !w.is_empty()) {
         sql.push_str(" AND (name LIKE ? ESCAPE '\\' OR domain LIKE ? ESCAPE '\\')");
-        let pattern = format!("%{}%", words.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        let pattern = format!(
+            "%{}%",
+            words
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
         args.push(Value::Text(pattern.clone()));
         args.push(Value::Text(pattern.to_lowercase()));
     }
@@ -195,7 +218,11 @@ pub fn claims(conn: &Connection, q: &ClaimQuery) -> Result<Page<Claim, ClaimId>>
     let more = states.len() > q.limit as usize;
     states.truncate(q.limit as usize);
     let items = claims_of(states)?;
-    let next = if more { items.last().map(|c| c.id) } else { None };
+    let next = if more {
+        items.last().map(|c| c.id)
+    } else {
+        None
+    };
     Ok(Page { items, next })
 }
 
@@ -212,7 +239,9 @@ pub fn review_queue(
         "SELECT state FROM claims WHERE queue_due IS NOT NULL AND (queue_due, id) > (?1, ?2)
          ORDER BY queue_due, id LIMIT ?3",
     )?;
-    let rows = stmt.query_map(params![due, id, i64::from(limit) + 1], |r| r.get::<_, String>(0))?;
+    let rows = stmt.query_map(params![due, id, i64::from(limit) + 1], |r| {
+        r.get::<_, String>(0)
+    })?;
     let mut states = rows.collect::<rusqlite::Result<Vec<String>>>()?;
     let more = states.len() > limit as usize;
     states.truncate(limit as usize);
@@ -227,16 +256,30 @@ pub fn review_queue(
 
 /// The deadline a claim sorts on in the review queue.
 pub fn queue_due(c: &Claim) -> Option<Timestamp> {
-    crate::rows::ClaimRow::of(c).ok()?.queue_due.map(from_micros)
+    crate::rows::ClaimRow::of(c)
+        .ok()?
+        .queue_due
+        .map(from_micros)
 }
 
-pub fn comments(conn: &Connection, id: ClaimId, thread: Option<Thread>, after_seq: u64, limit: u32) -> Result<Vec<Comment>> {
+pub fn comments(
+    conn: &Connection,
+    id: ClaimId,
+    thread: Option<Thread>,
+    after_seq: u64,
+    limit: u32,
+) -> Result<Vec<Comment>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, thread, seq, at, author, body FROM comments
          WHERE claim_id = ?1 AND seq > ?2 AND (?3 IS NULL OR thread = ?3) ORDER BY seq LIMIT ?4",
     )?;
     let rows = stmt.query_map(
-        params![id.to_string(), after_seq as i64, thread.map(|t| t.as_str()), limit as i64],
+        params![
+            id.to_string(),
+            after_seq as i64,
+            thread.map(|t| t.as_str()),
+            limit as i64
+        ],
         |r| {
             Ok((
                 r.get::<_, String>(0)?,
@@ -264,8 +307,17 @@ pub fn comments(conn: &Connection, id: ClaimId, thread: Option<Thread>, after_se
     Ok(out)
 }
 
-pub fn user_from_row(r: &rusqlite::Row) -> rusqlite::Result<(String, Option<String>, String, String, String, i64)> {
-    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+pub fn user_from_row(
+    r: &rusqlite::Row,
+) -> rusqlite::Result<(String, Option<String>, String, String, String, i64)> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+    ))
 }
 
 pub fn user_of(row: (String, Option<String>, String, String, String, i64)) -> Result<User> {
@@ -304,7 +356,9 @@ pub fn pending_timers(conn: &Connection, id: ClaimId) -> Result<Vec<Timer>> {
     let mut stmt = conn.prepare_cached(
         "SELECT timer, due_at FROM jobs WHERE claim_id = ?1 AND kind = 'timer' AND done_at IS NULL ORDER BY due_at, timer",
     )?;
-    let rows = stmt.query_map([id.to_string()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+    let rows = stmt.query_map([id.to_string()], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+    })?;
     let mut out = Vec::new();
     for row in rows {
         let (kind, due) = row?;

@@ -7,9 +7,16 @@ use cpor_domain::reference::{Catalog, Policy, Product, ProgramMap, Reference, So
 use rusqlite::{Connection, OptionalExtension, params};
 
 pub fn load(conn: &Connection) -> Result<Reference> {
-    let mut stmt = conn.prepare_cached("SELECT id, name, solution_area, dynamics_365 FROM catalog ORDER BY position, id")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, name, solution_area, dynamics_365 FROM catalog ORDER BY position, id",
+    )?;
     let rows = stmt.query_map([], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, bool>(3)?))
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, bool>(3)?,
+        ))
     })?;
     let mut products = Vec::new();
     for row in rows {
@@ -49,7 +56,9 @@ pub fn set_setting<T: serde::Serialize>(conn: &Connection, key: &str, value: &T)
 
 pub fn holidays(conn: &Connection) -> Result<Vec<(Date, Option<String>)>> {
     let mut stmt = conn.prepare_cached("SELECT date, name FROM holidays ORDER BY date")?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?)))?;
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+    })?;
     let mut out = Vec::new();
     for row in rows {
         let (d, n) = row?;

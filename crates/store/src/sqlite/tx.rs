@@ -4,7 +4,7 @@
 use super::queries;
 use crate::command::{CommandTx, IdempotencyRecord};
 use crate::rows::{ClaimRow, micros};
-use crate::{Result, StoreError, JobKind};
+use crate::{JobKind, Result, StoreError};
 use cpor_domain::DomainError;
 use cpor_domain::claim::{Claim, Event, EventKind, Notification, Timer, replay};
 use cpor_domain::jiff::Timestamp;
@@ -36,13 +36,27 @@ impl CommandTx for SqliteTx<'_> {
         .transpose()
     }
 
-    async fn save_idempotency(&mut self, scope: &str, key: &str, r: &IdempotencyRecord, now: Timestamp) -> Result<()> {
+    async fn save_idempotency(
+        &mut self,
+        scope: &str,
+        key: &str,
+        r: &IdempotencyRecord,
+        now: Timestamp,
+    ) -> Result<()> {
         self.conn
             .prepare_cached(
                 "INSERT INTO idempotency (scope, key, request_hash, claim_id, version, created, at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?
-            .execute(params![scope, key, r.request_hash, r.claim_id.to_string(), r.version as i64, r.created, micros(now)])?;
+            .execute(params![
+                scope,
+                key,
+                r.request_hash,
+                r.claim_id.to_string(),
+                r.version as i64,
+                r.created,
+                micros(now)
+            ])?;
         Ok(())
     }
 
@@ -71,9 +85,9 @@ impl CommandTx for SqliteTx<'_> {
     }
 
     async fn append_events(&mut self, events: &[Event]) -> Result<()> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("INSERT INTO claim_events (claim_id, seq, at, type, event) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+        let mut stmt = self.conn.prepare_cached(
+            "INSERT INTO claim_events (claim_id, seq, at, type, event) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
         for e in events {
             stmt.execute(params![
                 e.claim_id.to_string(),
@@ -142,7 +156,10 @@ impl CommandTx for SqliteTx<'_> {
                 r.state
             ])?;
         if n != 1 {
-            return Err(StoreError::Internal(format!("claim {} vanished during its command", claim.id)));
+            return Err(StoreError::Internal(format!(
+                "claim {} vanished during its command",
+                claim.id
+            )));
         }
         Ok(())
     }
@@ -168,7 +185,13 @@ impl CommandTx for SqliteTx<'_> {
         Ok(())
     }
 
-    async fn take_key(&mut self, key: &AssociationKey, holder: ClaimId, org: OrgId, now: Timestamp) -> Result<()> {
+    async fn take_key(
+        &mut self,
+        key: &AssociationKey,
+        holder: ClaimId,
+        org: OrgId,
+        now: Timestamp,
+    ) -> Result<()> {
         let r = self
             .conn
             .prepare_cached(
@@ -185,24 +208,42 @@ impl CommandTx for SqliteTx<'_> {
             ]);
         match r {
             Ok(_) => Ok(()),
-            Err(rusqlite::Error::SqliteFailure(f, _)) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+            Err(rusqlite::Error::SqliteFailure(f, _))
+                if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
                 Err(key_taken(key))
             }
             Err(e) => Err(e.into()),
         }
     }
 
-    async fn replace_timers(&mut self, claim: ClaimId, timers: &[Timer], now: Timestamp) -> Result<()> {
+    async fn replace_timers(
+        &mut self,
+        claim: ClaimId,
+        timers: &[Timer],
+        now: Timestamp,
+    ) -> Result<()> {
         let id = claim.to_string();
         self.conn
-            .prepare_cached("DELETE FROM jobs WHERE claim_id = ?1 AND kind = 'timer' AND done_at IS NULL")?
+            .prepare_cached(
+                "DELETE FROM jobs WHERE claim_id = ?1 AND kind = 'timer' AND done_at IS NULL",
+            )?
             .execute([&id])?;
         let mut stmt = self.conn.prepare_cached(
             "INSERT INTO jobs (kind, claim_id, timer, payload, due_at, created_at) VALUES ('timer', ?1, ?2, ?3, ?4, ?5)",
         )?;
         for t in timers {
-            let payload = serde_json::to_string(&JobKind::Timer { claim_id: claim, timer: t.kind })?;
-            stmt.execute(params![id, t.kind.as_str(), payload, micros(t.due), micros(now)])?;
+            let payload = serde_json::to_string(&JobKind::Timer {
+                claim_id: claim,
+                timer: t.kind,
+            })?;
+            stmt.execute(params![
+                id,
+                t.kind.as_str(),
+                payload,
+                micros(t.due),
+                micros(now)
+            ])?;
         }
         Ok(())
     }
@@ -235,12 +276,19 @@ impl CommandTx for SqliteTx<'_> {
     }
 
     async fn delete_poe(&mut self, poe: PoeId) -> Result<()> {
-        self.conn.prepare_cached("DELETE FROM poe WHERE id = ?1")?.execute([poe.to_string()])?;
+        self.conn
+            .prepare_cached("DELETE FROM poe WHERE id = ?1")?
+            .execute([poe.to_string()])?;
         Ok(())
     }
 
     async fn save_comment(&mut self, e: &Event) -> Result<()> {
-        let EventKind::CommentAdded { comment_id, thread, body } = &e.kind else {
+        let EventKind::CommentAdded {
+            comment_id,
+            thread,
+            body,
+        } = &e.kind
+        else {
             return Ok(());
         };
         self.conn
@@ -280,6 +328,8 @@ pub fn complete_job(conn: &Connection, id: i64, now: Timestamp, outcome: &str) -
 pub fn key_taken(key: &AssociationKey) -> StoreError {
     StoreError::Domain(DomainError::conflict(
         "claim",
-        format!("The association {key} was taken by another claim at the same moment; reload and try again."),
+        format!(
+            "The association {key} was taken by another claim at the same moment; reload and try again."
+        ),
     ))
 }

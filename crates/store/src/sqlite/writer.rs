@@ -139,15 +139,24 @@ fn run(conn: Connection, mut rx: mpsc::Receiver<Box<dyn Op>>) {
     tracing::debug!("SQLite writer stopped");
 }
 
-fn commit_batch(conn: &Connection, state: &mut WriterState, batch: &mut [Box<dyn Op>]) -> std::result::Result<(), String> {
-    conn.execute_batch("BEGIN IMMEDIATE").map_err(|e| e.to_string())?;
+fn commit_batch(
+    conn: &Connection,
+    state: &mut WriterState,
+    batch: &mut [Box<dyn Op>],
+) -> std::result::Result<(), String> {
+    conn.execute_batch("BEGIN IMMEDIATE")
+        .map_err(|e| e.to_string())?;
     for op in batch.iter_mut() {
         if let Err(e) = conn.execute_batch("SAVEPOINT op") {
             let _ = conn.execute_batch("ROLLBACK");
             return Err(e.to_string());
         }
         let keep = op.run(conn, state);
-        let end = if keep { "RELEASE op" } else { "ROLLBACK TO op; RELEASE op" };
+        let end = if keep {
+            "RELEASE op"
+        } else {
+            "ROLLBACK TO op; RELEASE op"
+        };
         if let Err(e) = conn.execute_batch(end) {
             let _ = conn.execute_batch("ROLLBACK");
             return Err(e.to_string());

@@ -1,0 +1,757 @@
+//! The conformance cases.
+
+use super::*;
+use cpor_domain::ErrorCode;
+use cpor_domain::claim::{EventKind, Phase, Status, Template, Thread, TimerKind, replay};
+use cpor_domain::jiff::civil::date;
+use cpor_domain::reference::{Policy, Product, ProductId};
+use cpor_domain::values::{CommentBody, CommentId};
+use cpor_store::{ClaimQuery, Idempotency, JobKind, StoreError};
+
+fn hours(h: i64) -> SignedDuration {
+    SignedDuration::from_hours(h)
+}
+
+pub async fn commands_append_events_and_keep_the_row_in_step(store: Arc<dyn Store>) {
+    let w = World::new(store.clone()).await;
+    let id = w.submitted(&w.adatum, teams("Row")).await;
+    let claim = store.claim(id).await.unwrap().unwrap();
+    assert_eq!((claim.status, claim.version), (Status::Submitted, 3));
+    let history = store.history(id, 0, 100).await.unwrap();
+    let types: Vec<&str> = history.iter().map(|e| e.kind.type_name()).collect();
+    assert_eq!(types, vec!["created", "poe_added", "submitted"]);
+    assert_eq!(
+        replay(&history).as_ref(),
+        Some(&claim),
+        "the log replays to the row"
+    );
+    assert_eq!(
+        store.history(id, 1, 1).await.unwrap()[0].seq,
+        2,
+        "history pages by sequence"
+    );
+}
+
+pub async fn a_stale_version_is_refused_and_changes_nothing(store: Arc<dyn Store>) {
+    let w = World::new(store.clone()).await;
+    let id = w.create(&w.adatum, teams("Versioned")).await;
+    let patch: ClaimInput = serde_json::from_value(serde_json::json!({"name": "Renamed"})).unwrap();
+    let mut req = w.at(id, Command::Edit(patch.parse().unwrap()), &w.adatum);
+    req.expected_version = Some(1);
+    store.execute(req.clone()).await.unwrap();
+    match store.execute(req).await {
+        Err(StoreError::VersionMismatch { current: 2 }) => {}
+        other => panic!("expected a version mismatch, got {other:?}"),
+    }
+    assert_eq!(store.claim(id).await.unwrap().unwrap().version, 2);
+}
+
+pub async fn a_refused_command_changes_nothing(store: Arc<dyn Store>) {
+    let w = World::new(store.clone()).await;
+    let id = w.create(&w.adatum, teams("Refused")).await;
+    let before = store.claim(id).await.unwrap();
+    let e = w
+        .run(&w.adatum, id, Command::Submit { comment: None })
+        .await
+        .unwrap_err();
+    match e {
+        StoreError::Domain(d) => assert!(d.has("poe", ErrorCode::NotEnoughValues)),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(store.claim(id).await.unwrap(), before);
+    assert_eq!(store.history(id, 0, 100).await.unwrap().len(), 1);
+    assert!(store.pending_timers(id).await.unwrap().is_empty());
+}
+
+/// Many tasks approve competing claims on one key at once: one holder at the end, and
+/// every other approved claim superseded.
+pub async fn racing_approvals_for_one_key_leave_exactly_one_holder(store: Arc<dyn Store>) {
+    let w = Arc::new(World::new(store.clone()).await);
+    let mut ids = Vec::new();
+    for i in 0..8 {
+        let actor = if i % 2 == 0 { &w.adatum } else { &w.litware };
+        let input = if i % 2 == 0 {
+            teams(&format!("A{i}"))
+        } else {
+            litware_teams(&format!("L{i}"))
+        };
+        // The same organisation cannot submit a claim on a key it holds, but none is
+        // held yet.
+        ids.push(w.under_review(actor, input).await);
+    }
+    let mut tasks = Vec::new();
+    for id in ids.clone() {
+        let w = w.clone();
+        tasks.push(tokio::spawn(async move {
+            w.run(&w.reviewer, id, approve()).await
+        }));
+    }
+    let mut approved = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(_) => approved += 1,
+            Err(StoreError::Domain(e)) if e.has("claim", ErrorCode::Conflict) => {}
+            Err(e) => panic!("unexpected: {e}"),
+        }
+    }
+    assert!(approved >= 1);
+    let key = store
+        .claim(ids[0])
+        .await
+        .unwrap()
+        .unwrap()
+        .keys(&Default::default())[0]
+        .clone();
+    let holder = store
+        .key_holder(&key)
+        .await
+        .unwrap()
+        .expect("someone holds the key");
+    let mut holding = 0;
+    for id in &ids {
+        let c = store.claim(*id).await.unwrap().unwrap();
+        if c.holds_keys() {
+            holding += 1;
+            assert_eq!(holder.claim_id, c.id);
+        } else if c.status == Status::Approved {
+            assert_eq!(
+                c.phase,
+                Some(Phase::Ended),
+                "approved and not holding means superseded"
+            );
+            assert!(c.superseded_by.is_some());
+        }
+    }
+    assert_eq!(holding, 1, "exactly one holder");
+}
+
+pub async fn concurrent_commands_on_one_claim_serialise(store: Arc<dyn Store>) {
+    let w = Arc::new(World::new(store.clone()).await);
+    let id = w.create(&w.adatum, teams("Busy")).await;
+    let mut tasks = Vec::new();
+    for i in 0..20 {
+        let w = w.clone();
+        tasks.push(tokio::spawn(async move {
+            let cmd = Command::Comment {
+                id: CommentId::from_uuid(Uuid::now_v7()),
+                thread: Thread::Claim,
+                body: CommentBody::parse(&format!("comment {i}")).unwrap(),
+            };
+            w.run(&w.adatum, id, cmd)
+                .await
+                .map(|o| o.claim.unwrap().version)
+        }));
+    }
+    let mut versions = Vec::new();
+    for t in tasks {
+        versions.push(t.await.unwrap().unwrap());
+    }
+    versions.sort();
+    assert_eq!(
+        versions,
+        (2..=21).collect::<Vec<u64>>(),
+        "each command saw its own version"
+    );
+    let events = store.history(id, 0, 100).await.unwrap();
+    assert_eq!(
+        events.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        (1..=21).collect::<Vec<u64>>()
+    );
+}
+
+pub async fn timers_are_scheduled_replaced_and_cancelled_with_the_state(store: Arc<dyn Store>) {
+    let w = World::new(store.clone()).await;
+    let id = w.submitted(&w.adatum, teams("Timers")).await;
+    let t = store.pending_timers(id).await.unwrap();
+    assert_eq!(
+        t.iter().map(|t| t.kind).collect::<Vec<_>>(),
+        vec![TimerKind::ReviewPickupSla]
+    );
+    w.ok(&w.reviewer, id, Command::StartReview { comment: None })
+        .await;
+    let t = store.pending_timers(id).await.unwrap();
+    assert_eq!(
+        t.iter().map(|t| t.kind).collect::<Vec<_>>(),
+        vec![TimerKind::ReviewDecisionSla]
+    );
+    w.ok(
+        &w.reviewer,
+        id,
+        Command::RequestInformation {
+            reasons: vec!["missing_poe".into()],
+            comment: Some(CommentBody::parse("?").unwrap()),
+        },
+    )
+    .await;
+    let t = store.pending_timers(id).await.unwrap();
+    assert_eq!(
+        t.iter().map(|t| t.kind).collect::<Vec<_>>(),
+        vec![
+            TimerKind::PartnerResponseReminder,
+            TimerKind::PartnerResponseWindow
+        ]
+    );
+    // The partner answers before the window ends: its timers are cancelled.
+    w.ok(&w.adatum, id, Command::Resubmit { comment: None })
+        .await;
+    let t = store.pending_timers(id).await.unwrap();
+    assert_eq!(
+        t.iter().map(|t| t.kind).collect::<Vec<_>>(),
+        vec![TimerKind::ReviewDecisionSla]
+    );
+    w.ok(&w.adatum, id, Command::Withdraw { comment: None })
+        .await;
+    assert!(store.pending_timers(id).await.unwrap().is_empty());
+}
+
+/// Takes due jobs and runs timer jobs through the command path, as the worker does.
+async fn run_due(store: &Arc<dyn Store>, now: Timestamp) -> usize {
+    let jobs = store
+        .take_due_jobs(now, 100, SignedDuration::from_secs(60))
+        .await
+        .unwrap();
+    let n = jobs.len();
+    for job in jobs {
+        if let JobKind::Timer { claim_id, timer } = job.kind {
+            let mut req = CommandRequest::new(claim_id, Command::Fire(timer), Actor::System, now);
+            req.job_id = Some(job.id);
+            if store.execute(req).await.is_err() {
+                store.finish_job(job.id, now, "skipped").await.unwrap();
+            }
+        } else {
+            store.finish_job(job.id, now, "sent").await.unwrap();
+        }
+    }
+    n
+}
+
+pub async fn a_due_timer_fires_exactly_once(store: Arc<dyn Store>) {
+    let mut w = World::new(store.clone()).await;
+    let id = w.under_review(&w.adatum, teams("Auto")).await;
+    w.ok(
+        &w.reviewer,
+        id,
+        Command::RequestInformation {
+            reasons: vec!["missing_poe".into()],
+            comment: Some(CommentBody::parse("?").unwrap()),
+        },
+    )
+    .await;
+    w.later(hours(24 * 14));
+    // Two workers at once, then again: the rejection happens once.
+    let (a, b) = tokio::join!(run_due(&store, w.now), run_due(&store, w.now));
+    assert!(
+        a + b >= 2,
+        "the reminder, the window and the e-mails were due"
+    );
+    run_due(&store, w.now).await;
+    let history = store.history(id, 0, 100).await.unwrap();
+    let fired = history
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::ResponseWindowPassed))
+        .count();
+    assert_eq!(fired, 1);
+    let c = store.claim(id).await.unwrap().unwrap();
+    assert_eq!(c.status, Status::Rejected);
+    assert_eq!(store.job_stats(w.now).await.unwrap().due, 0);
+}
+
+pub async fn a_leased_job_is_not_taken_twice_and_a_failed_one_is_retried(store: Arc<dyn Store>) {
+    let w = World::new(store.clone()).await;
+    let id = w.submitted(&w.adatum, teams("Lease")).await;
+    let later = w.now.checked_add(hours(24 * 10)).unwrap();
+    let jobs = store
+        .take_due_jobs(later, 10, SignedDuration::from_secs(30))
+        .await
+        .unwrap();
+    assert_eq!(jobs.len(), 1);
+    assert!(
+        store
+            .take_due_jobs(later, 10, SignedDuration::from_secs(30))
+            .await
+            .unwrap()
+            .is_empty(),
+        "leased"
+    );
+    // The lease passes (the worker died): another worker takes it again.
+    let after_lease = later.checked_add(SignedDuration::from_secs(31)).unwrap();
+    let again = store
+        .take_due_jobs(after_lease, 10, SignedDuration::from_secs(30))
+        .await
+        .unwrap();
+    assert_eq!(
+        again.iter().map(|j| j.id).collect::<Vec<_>>(),
+        vec![jobs[0].id]
+    );
+    // A failure is retried later, never dropped.
+    let retry_at = after_lease
+        .checked_add(SignedDuration::from_secs(60))
+        .unwrap();
+    store
+        .retry_job(again[0].id, "smtp down", retry_at)
+        .await
+        .unwrap();
+    assert!(
+        store
+            .take_due_jobs(after_lease, 10, SignedDuration::from_secs(30))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(store.job_stats(retry_at).await.unwrap().failing, 1);
+    let retried = store
+        .take_due_jobs(retry_at, 10, SignedDuration::from_secs(30))
+        .await
+        .unwrap();
+    assert_eq!(retried.len(), 1);
+    assert_eq!(retried[0].attempts, 1);
+    assert_eq!(
+        retried[0].kind,
+        JobKind::Timer {
+            claim_id: id,
+            timer: TimerKind::ReviewPickupSla
+        }
+    );
+}
+
+pub async fn approval_writes_the_outbox_and_delivery_forgets_the_secret(store: Arc<dyn Store>) {
+    let w = World::new(store.clone()).await;
+    let id = w.under_review(&w.adatum, teams("Mail")).await;
+    w.ok(
+        &w.reviewer,
+        id,
+        Command::Approve {
+            comment: None,
+            consent: ConsentSecret("the-link-secret".into()),
+        },
+    )
+    .await;
+    let jobs = store
+        .take_due_jobs(w.now, 10, SignedDuration::from_secs(60))
+        .await
+        .unwrap();
+    let mails: Vec<_> = jobs
+        .iter()
+        .filter_map(|j| match &j.kind {
+            JobKind::Email(n) => Some((j.id, n.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(mails.len(), 2);
+    let consent = mails
+        .iter()
+        .find(|(_, n)| n.template == Template::ConsentRequest)
+        .unwrap();
+    assert_eq!(consent.1.consent_secret.as_deref(), Some("the-link-secret"));
+    // Delivery is recorded on the claim in the same transaction as the job's end.
+    for (job, n) in &mails {
+        let mut req = CommandRequest::new(
+            id,
+            Command::RecordEmail {
+                template: n.template,
+                to: n.to.clone(),
+            },
+            Actor::System,
+            w.now,
+        );
+        req.job_id = Some(*job);
+        store.execute(req).await.unwrap();
+    }
+    let sent = store
+        .history(id, 0, 100)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|e| e.kind.type_name() == "email_sent")
+        .count();
+    assert_eq!(sent, 2);
+    assert!(
+        store
+            .take_due_jobs(
+                w.now.checked_add(hours(1)).unwrap(),
+                10,
+                SignedDuration::from_secs(60)
+            )
+            .await
+            .unwrap()
+            .iter()
+            .all(|j| !matches!(j.kind, JobKind::Email(_)))
+    );
+}
+
+pub async fn idempotent_requests_answer_the_first_outcome(store: Arc<dyn Store>) {
+    let w = World::new(store.clone()).await;
+    let id = new_id();
+    let cmd = Command::Create {
+        id,
+        org_id: sample::adatum().id,
+        fields: teams("Once").parse().unwrap(),
+    };
+    let mut req = w.at(id, cmd, &w.adatum);
+    req.idempotency = Some(Idempotency {
+        scope: "user-1".into(),
+        key: "k1".into(),
+        request_hash: "h1".into(),
+    });
+    let first = store.execute(req.clone()).await.unwrap();
+    assert!(first.created && !first.replayed);
+    // Something else happens to the claim; the retry still answers the first outcome.
+    w.add_poe(&w.adatum, id).await;
+    let again = store.execute(req.clone()).await.unwrap();
+    assert!(again.replayed && again.created);
+    assert_eq!(
+        again.claim, first.claim,
+        "the claim as the first request left it"
+    );
+    assert_eq!(
+        store.history(id, 0, 100).await.unwrap().len(),
+        2,
+        "created once"
+    );
+    // Same key, another body.
+    let mut other = req.clone();
+    other.idempotency = Some(Idempotency {
+        scope: "user-1".into(),
+        key: "k1".into(),
+        request_hash: "h2".into(),
+    });
+    assert!(matches!(
+        store.execute(other).await,
+        Err(StoreError::IdempotencyMismatch)
+    ));
+    // Another user's same key is their own.
+    let mut theirs = req;
+    theirs.claim_id = new_id();
+    if let Command::Create { id, .. } = &mut theirs.command {
+        *id = theirs.claim_id;
+    }
+    theirs.idempotency = Some(Idempotency {
+        scope: "user-2".into(),
+        key: "k1".into(),
+        request_hash: "h1".into(),
+    });
+    assert!(!store.execute(theirs).await.unwrap().replayed);
+}
+
+pub async fn pages_are_stable_and_complete(store: Arc<dyn Store>) {
+    let w = World::new(store.clone()).await;
+    let mut ids = Vec::new();
+    for i in 0..25 {
+        ids.push(w.create(&w.adatum, teams(&format!("Claim {i:02}"))).await);
+    }
+    let mut seen = Vec::new();
+    let mut q = ClaimQuery {
+        org_id: Some(sample::adatum().id),
+        limit: 10,
+        ..Default::default()
+    };
+    loop {
+        let page = store.claims(&q).await.unwrap();
+        seen.extend(page.items.iter().map(|c| c.id));
+        // Claims created between pages appear on no later page and move nothing.
+        w.create(&w.adatum, teams("Newer")).await;
+        match page.next {
+            Some(n) => q.after = Some(n),
+            None => break,
+        }
+    }
+    ids.reverse();
+    assert_eq!(seen, ids, "newest first, each once");
+}
+
+pub async fn filters_select_the_right_claims(store: Arc<dyn Store>) {
+    let w = World::new(store.clone()).await;
+    let draft = w.create(&w.adatum, teams("Alpha rollout")).await;
+    let submitted = w
+        .submitted(
+            &w.adatum,
+            sample::m365_claim("Beta", sample::ADATUM_MPN_2, &["intune"]),
+        )
+        .await;
+    let theirs = w.create(&w.litware, litware_teams("Gamma")).await;
+    let approved = w
+        .approved(
+            &w.adatum,
+            sample::m365_claim("Delta", sample::ADATUM_MPN, &["onedrive"]),
+        )
+        .await;
+    let list = |q: ClaimQuery| {
+        let store = store.clone();
+        async move {
+            store
+                .claims(&ClaimQuery { limit: 50, ..q })
+                .await
+                .unwrap()
+                .items
+                .iter()
+                .map(|c| c.id)
+                .collect::<Vec<_>>()
+        }
+    };
+    let adatum = Some(sample::adatum().id);
+    assert_eq!(
+        list(ClaimQuery {
+            org_id: adatum,
+            ..Default::default()
+        })
+        .await,
+        vec![approved, submitted, draft]
+    );
+    assert_eq!(
+        list(ClaimQuery {
+            org_id: Some(sample::litware().id),
+            ..Default::default()
+        })
+        .await,
+        vec![theirs]
+    );
+    assert_eq!(
+        list(ClaimQuery {
+            status: Some(Status::Submitted),
+            ..Default::default()
+        })
+        .await,
+        vec![submitted]
+    );
+    assert_eq!(
+        list(ClaimQuery {
+            phase: Some(Phase::ConsentPending),
+            ..Default::default()
+        })
+        .await,
+        vec![approved]
+    );
+    assert_eq!(
+        list(ClaimQuery {
+            mpn_id: Some(cpor_domain::values::MpnId::parse(sample::ADATUM_MPN_2).unwrap()),
+            ..Default::default()
+        })
+        .await,
+        vec![submitted]
+    );
+    assert_eq!(
+        list(ClaimQuery {
+            q: Some("alpha".into()),
+            ..Default::default()
+        })
+        .await,
+        vec![draft]
+    );
+    assert_eq!(
+        list(ClaimQuery {
+            q: Some("CONTOSO.COM".into()),
+            org_id: adatum,
+            ..Default::default()
+        })
+        .await
+        .len(),
+        3
+    );
+    assert_eq!(
+        list(ClaimQuery {
+            q: Some("100%_".into()),
+            ..Default::default()
+        })
+        .await,
+        vec![],
+        "wildcards are literal"
+    );
+    assert_eq!(
+        list(ClaimQuery {
+            solution_area: Some(cpor_domain::reference::SolutionArea::BusinessApplications),
+            ..Default::default()
+        })
+        .await,
+        vec![]
+    );
+}
+
+pub async fn the_review_queue_is_oldest_due_first(store: Arc<dyn Store>) {
+    let mut w = World::new(store.clone()).await;
+    let first = w.submitted(&w.adatum, teams("First")).await;
+    w.later(hours(1));
+    let second = w.submitted(&w.litware, litware_teams("Second")).await;
+    w.later(hours(1));
+    let third = w
+        .under_review(
+            &w.adatum,
+            sample::m365_claim("Third", sample::ADATUM_MPN, &["intune"]),
+        )
+        .await;
+    let _draft = w.create(&w.adatum, teams("Draft")).await;
+    let page = store.review_queue(None, 2).await.unwrap();
+    assert_eq!(
+        page.items.iter().map(|c| c.id).collect::<Vec<_>>(),
+        vec![first, second]
+    );
+    let rest = store.review_queue(page.next, 2).await.unwrap();
+    assert_eq!(
+        rest.items.iter().map(|c| c.id).collect::<Vec<_>>(),
+        vec![third]
+    );
+    assert!(rest.next.is_none());
+}
+
+pub async fn deleting_a_draft_removes_it_and_its_timers(store: Arc<dyn Store>) {
+    let w = World::new(store.clone()).await;
+    let id = w.create(&w.adatum, teams("Gone")).await;
+    let out = w.ok(&w.adatum, id, Command::Delete).await;
+    assert!(out.claim.is_none());
+    assert!(store.claim(id).await.unwrap().is_none());
+    assert!(store.history(id, 0, 10).await.unwrap().is_empty());
+}
+
+pub async fn the_directory_import_replaces_each_tenant(store: Arc<dyn Store>) {
+    let w = World::new(store.clone()).await;
+    let contoso = cpor_domain::values::TenantId::parse(sample::CONTOSO).unwrap();
+    let domain = cpor_domain::values::DomainName::parse("contoso.com").unwrap();
+    assert_eq!(
+        store.tenant_of_domain(&domain).await.unwrap(),
+        Some(contoso)
+    );
+    let mut t = store.tenant(contoso).await.unwrap().unwrap();
+    assert_eq!(t.subscriptions.len(), 5);
+    t.domains.retain(|d| d.as_str() != "contoso.com");
+    t.subscriptions.truncate(1);
+    store
+        .import_directory(std::slice::from_ref(&t))
+        .await
+        .unwrap();
+    assert_eq!(store.tenant(contoso).await.unwrap().unwrap(), t);
+    assert_eq!(store.tenant_of_domain(&domain).await.unwrap(), None);
+    let _ = w;
+}
+
+pub async fn users_are_found_by_token_and_emails_are_unique(store: Arc<dyn Store>) {
+    let w = World::new(store.clone()).await;
+    let u = store.user_by_token("token-hash-1").await.unwrap().unwrap();
+    assert_eq!(u.actor(), w.adatum);
+    assert!(store.user_by_token("nope").await.unwrap().is_none());
+    let dup = User {
+        id: UserId::from_uuid(Uuid::now_v7()),
+        org_id: None,
+        email: Email::parse("USER1@example.com").unwrap(),
+        name: "Dup".into(),
+        role: Role::Reviewer,
+        created_at: w.now,
+    };
+    assert!(matches!(
+        store.create_user(&dup, "h").await,
+        Err(StoreError::Duplicate { field: "email", .. })
+    ));
+    assert_eq!(
+        store.users(Some(sample::adatum().id)).await.unwrap().len(),
+        1
+    );
+    assert_eq!(
+        store.users(None).await.unwrap().len(),
+        2,
+        "the operator's users"
+    );
+    let dup_org = sample::litware();
+    assert!(store.create_organisation(&dup_org, w.now).await.is_err());
+}
+
+pub async fn reference_data_changes_are_seen_by_commands(store: Arc<dyn Store>) {
+    let mut w = World::new(store.clone()).await;
+    // A holiday moves the pickup deadline; a policy change shortens it.
+    assert!(
+        store
+            .add_holiday(date(2026, 11, 3), Some("Test day"))
+            .await
+            .unwrap()
+    );
+    assert!(!store.add_holiday(date(2026, 11, 3), None).await.unwrap());
+    let id = w.submitted(&w.adatum, teams("Holiday")).await;
+    let due = store
+        .claim(id)
+        .await
+        .unwrap()
+        .unwrap()
+        .deadlines
+        .review_pickup_due
+        .unwrap();
+    assert_eq!(due, "2026-11-10T10:00:00Z".parse().unwrap());
+    store
+        .set_policy(&Policy {
+            review_pickup_days: 1,
+            ..Policy::default()
+        })
+        .await
+        .unwrap();
+    w.later(hours(1));
+    let id2 = w.submitted(&w.litware, litware_teams("Short")).await;
+    let due2 = store
+        .claim(id2)
+        .await
+        .unwrap()
+        .unwrap()
+        .deadlines
+        .review_pickup_due
+        .unwrap();
+    assert_eq!(due2, "2026-11-04T11:00:00Z".parse().unwrap());
+    let bad = Policy {
+        time_zone: "Mars/Olympus".into(),
+        ..Policy::default()
+    };
+    assert!(store.set_policy(&bad).await.is_err());
+    let p = Product {
+        id: ProductId::parse("copilot").unwrap(),
+        name: "Microsoft 365 Copilot".into(),
+        solution_area: cpor_domain::reference::SolutionArea::Microsoft365,
+        dynamics_365: false,
+    };
+    store.upsert_product(&p).await.unwrap();
+    let r = store.reference().await.unwrap();
+    assert!(r.catalog.get(&p.id).is_some());
+    w.create(
+        &w.adatum,
+        sample::m365_claim("Copilot", sample::ADATUM_MPN, &["copilot"]),
+    )
+    .await;
+    assert!(store.remove_holiday(date(2026, 11, 3)).await.unwrap());
+}
+
+pub async fn comments_are_kept_per_thread(store: Arc<dyn Store>) {
+    let w = World::new(store.clone()).await;
+    let id = w.under_review(&w.adatum, teams("Talk")).await;
+    let say = |thread, s: &str| Command::Comment {
+        id: CommentId::from_uuid(Uuid::now_v7()),
+        thread,
+        body: CommentBody::parse(s).unwrap(),
+    };
+    w.ok(&w.reviewer, id, say(Thread::Claim, "Please sign."))
+        .await;
+    w.ok(&w.adatum, id, say(Thread::Claim, "Done.")).await;
+    w.ok(
+        &w.reviewer,
+        id,
+        Command::Reject {
+            reasons: vec!["insufficient_poe".into()],
+            comment: Some(CommentBody::parse("No.").unwrap()),
+        },
+    )
+    .await;
+    w.ok(
+        &w.adatum,
+        id,
+        Command::OpenDispute(cpor_domain::claim::DisputeInput {
+            program: None,
+            products: None,
+            details: cpor_domain::values::DisputeDetails::parse("See SOW").unwrap(),
+        }),
+    )
+    .await;
+    w.ok(&w.support, id, say(Thread::Dispute, "Looking.")).await;
+    let all = store.comments(id, None, 0, 50).await.unwrap();
+    assert_eq!(
+        all.iter().map(|c| c.body.as_str()).collect::<Vec<_>>(),
+        vec!["Please sign.", "Done.", "Looking."]
+    );
+    let dispute = store
+        .comments(id, Some(Thread::Dispute), 0, 50)
+        .await
+        .unwrap();
+    assert_eq!(dispute.len(), 1);
+    assert_eq!(dispute[0].author, w.support);
+}

@@ -1,0 +1,202 @@
+//! The store conformance suite: every case runs against a fresh store of each backend
+//! (see `sqlite.rs` and `postgres.rs`), through the `Store` trait only.
+#![allow(dead_code, clippy::unwrap_used)]
+
+pub mod cases;
+
+use cpor_domain::claim::{ClaimInput, Command, ConsentSecret};
+use cpor_domain::jiff::{SignedDuration, Timestamp};
+use cpor_domain::poe::{PoeFile, PoeKind};
+use cpor_domain::sample;
+use cpor_domain::values::{ClaimId, Email, Parse, PoeId, UserId};
+use cpor_domain::{Actor, Role};
+use cpor_store::{CommandOutcome, CommandRequest, Result, Store, User};
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// A store and whatever keeps its database alive (a temporary directory, a database).
+pub struct Fixture {
+    pub store: Arc<dyn Store>,
+    pub guard: Box<dyn std::any::Any + Send + Sync>,
+}
+
+/// The sample world in a store, with one user of each kind.
+pub struct World {
+    pub store: Arc<dyn Store>,
+    pub now: Timestamp,
+    pub adatum: Actor,
+    pub litware: Actor,
+    pub reviewer: Actor,
+    pub support: Actor,
+}
+
+pub fn new_id() -> ClaimId {
+    ClaimId::from_uuid(Uuid::now_v7())
+}
+
+async fn user(
+    store: &dyn Store,
+    n: u128,
+    role: Role,
+    org: Option<cpor_domain::values::OrgId>,
+    now: Timestamp,
+) -> Actor {
+    let u = User {
+        id: UserId::from_uuid(Uuid::from_u128(0x5e00 + n)),
+        org_id: org,
+        email: Email::parse(&format!("user{n}@example.com")).unwrap(),
+        name: format!("User {n}"),
+        role,
+        created_at: now,
+    };
+    store
+        .create_user(&u, &format!("token-hash-{n}"))
+        .await
+        .unwrap();
+    u.actor()
+}
+
+impl World {
+    pub async fn new(store: Arc<dyn Store>) -> World {
+        let now: Timestamp = "2026-11-02T10:00:00Z".parse().unwrap();
+        store
+            .create_organisation(&sample::adatum(), now)
+            .await
+            .unwrap();
+        store
+            .create_organisation(&sample::litware(), now)
+            .await
+            .unwrap();
+        store.import_directory(&sample::tenants()).await.unwrap();
+        let s = store.as_ref();
+        let adatum = user(s, 1, Role::IncentivesAdmin, Some(sample::adatum().id), now).await;
+        let litware = user(s, 2, Role::IncentivesAdmin, Some(sample::litware().id), now).await;
+        let reviewer = user(s, 3, Role::Reviewer, None, now).await;
+        let support = user(s, 4, Role::SupportAgent, None, now).await;
+        World {
+            store,
+            now,
+            adatum,
+            litware,
+            reviewer,
+            support,
+        }
+    }
+
+    pub fn at(&self, id: ClaimId, cmd: Command, actor: &Actor) -> CommandRequest {
+        CommandRequest::new(id, cmd, actor.clone(), self.now)
+    }
+
+    pub async fn run(&self, actor: &Actor, id: ClaimId, cmd: Command) -> Result<CommandOutcome> {
+        self.store.execute(self.at(id, cmd, actor)).await
+    }
+
+    pub async fn ok(&self, actor: &Actor, id: ClaimId, cmd: Command) -> CommandOutcome {
+        let name = cmd.name();
+        match self.run(actor, id, cmd).await {
+            Ok(o) => o,
+            Err(e) => panic!("{name} refused: {e}"),
+        }
+    }
+
+    pub async fn create(&self, actor: &Actor, input: ClaimInput) -> ClaimId {
+        let id = new_id();
+        let cmd = Command::Create {
+            id,
+            org_id: actor.org().unwrap(),
+            fields: input.parse().unwrap(),
+        };
+        self.ok(actor, id, cmd).await;
+        id
+    }
+
+    pub async fn add_poe(&self, actor: &Actor, id: ClaimId) {
+        let poe = PoeFile {
+            id: PoeId::from_uuid(Uuid::now_v7()),
+            file_name: "sow.pdf".into(),
+            kind: PoeKind::Pdf,
+            size: 2048,
+            sha256: "ab".repeat(32),
+            uploaded_at: self.now,
+            uploaded_by: actor.user_id(),
+        };
+        self.ok(actor, id, Command::AddPoe(poe)).await;
+    }
+
+    pub async fn submitted(&self, actor: &Actor, input: ClaimInput) -> ClaimId {
+        let id = self.create(actor, input).await;
+        self.add_poe(actor, id).await;
+        self.ok(actor, id, Command::Submit { comment: None }).await;
+        id
+    }
+
+    pub async fn under_review(&self, actor: &Actor, input: ClaimInput) -> ClaimId {
+        let id = self.submitted(actor, input).await;
+        self.ok(&self.reviewer, id, Command::StartReview { comment: None })
+            .await;
+        id
+    }
+
+    pub async fn approved(&self, actor: &Actor, input: ClaimInput) -> ClaimId {
+        let id = self.under_review(actor, input).await;
+        self.ok(&self.reviewer, id, approve()).await;
+        id
+    }
+
+    pub fn later(&mut self, d: SignedDuration) {
+        self.now = self.now.checked_add(d).unwrap();
+    }
+}
+
+pub fn approve() -> Command {
+    Command::Approve {
+        comment: None,
+        consent: ConsentSecret(format!("secret-{}", Uuid::now_v7())),
+    }
+}
+
+pub fn teams(name: &str) -> ClaimInput {
+    sample::m365_claim(name, sample::ADATUM_MPN, &["teams"])
+}
+
+pub fn litware_teams(name: &str) -> ClaimInput {
+    sample::m365_claim(name, sample::LITWARE_MPN, &["teams"])
+}
+
+/// Declares one test per conformance case for a backend: `conformance!(make_fixture)`
+/// where `make_fixture()` is an async fn returning a fresh [`Fixture`].
+#[macro_export]
+macro_rules! conformance {
+    ($make:path) => {
+        $crate::conformance!(@cases $make;
+            commands_append_events_and_keep_the_row_in_step,
+            a_stale_version_is_refused_and_changes_nothing,
+            a_refused_command_changes_nothing,
+            racing_approvals_for_one_key_leave_exactly_one_holder,
+            concurrent_commands_on_one_claim_serialise,
+            timers_are_scheduled_replaced_and_cancelled_with_the_state,
+            a_due_timer_fires_exactly_once,
+            a_leased_job_is_not_taken_twice_and_a_failed_one_is_retried,
+            approval_writes_the_outbox_and_delivery_forgets_the_secret,
+            idempotent_requests_answer_the_first_outcome,
+            pages_are_stable_and_complete,
+            filters_select_the_right_claims,
+            the_review_queue_is_oldest_due_first,
+            deleting_a_draft_removes_it_and_its_timers,
+            the_directory_import_replaces_each_tenant,
+            users_are_found_by_token_and_emails_are_unique,
+            reference_data_changes_are_seen_by_commands,
+            comments_are_kept_per_thread
+        );
+    };
+    (@cases $make:path; $($case:ident),+) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $case() {
+                let f = $make().await;
+                suite::cases::$case(f.store.clone()).await;
+                drop(f);
+            }
+        )+
+    };
+}
