@@ -83,6 +83,41 @@ impl World {
         }
     }
 
+    /// The sample world's users in a store where [`World::new`] already ran.
+    pub async fn existing(store: Arc<dyn Store>) -> World {
+        let get = |n: u32| {
+            let store = store.clone();
+            async move {
+                store
+                    .user_by_token(&format!("token-hash-{n}"))
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .actor()
+            }
+        };
+        World {
+            now: "2026-11-02T10:00:00Z".parse().unwrap(),
+            adatum: get(1).await,
+            litware: get(2).await,
+            reviewer: get(3).await,
+            support: get(4).await,
+            store,
+        }
+    }
+
+    pub fn poe_command(&self, actor: &Actor) -> Command {
+        Command::AddPoe(PoeFile {
+            id: PoeId::from_uuid(Uuid::now_v7()),
+            file_name: "sow.pdf".into(),
+            kind: PoeKind::Pdf,
+            size: 2048,
+            sha256: "ab".repeat(32),
+            uploaded_at: self.now,
+            uploaded_by: actor.user_id(),
+        })
+    }
+
     pub fn at(&self, id: ClaimId, cmd: Command, actor: &Actor) -> CommandRequest {
         CommandRequest::new(id, cmd, actor.clone(), self.now)
     }
@@ -111,16 +146,7 @@ impl World {
     }
 
     pub async fn add_poe(&self, actor: &Actor, id: ClaimId) {
-        let poe = PoeFile {
-            id: PoeId::from_uuid(Uuid::now_v7()),
-            file_name: "sow.pdf".into(),
-            kind: PoeKind::Pdf,
-            size: 2048,
-            sha256: "ab".repeat(32),
-            uploaded_at: self.now,
-            uploaded_by: actor.user_id(),
-        };
-        self.ok(actor, id, Command::AddPoe(poe)).await;
+        self.ok(actor, id, self.poe_command(actor)).await;
     }
 
     pub async fn submitted(&self, actor: &Actor, input: ClaimInput) -> ClaimId {
