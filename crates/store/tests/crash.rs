@@ -72,7 +72,7 @@ fn ack(id: ClaimId, version: u64) {
 
 /// Takes one claim some way through its lifecycle, acknowledging each command.
 async fn lifecycle(w: &World, rng: &mut Rng) {
-    let (actor, input) = if rng.next() % 2 == 0 {
+    let (actor, input) = if rng.next().is_multiple_of(2) {
         (&w.adatum, suite::teams("Crash A"))
     } else {
         (&w.litware, suite::litware_teams("Crash L"))
@@ -94,16 +94,12 @@ async fn lifecycle(w: &World, rng: &mut Rng) {
     };
     ack(id, o.claim.unwrap().version);
     let steps = rng.next() % 7;
-    let mut poe = false;
     for step in 0..steps {
         let cmd = match step {
-            0 => {
-                poe = true;
-                w.poe_command(actor)
-            }
+            0 => w.poe_command(actor),
             1 => Command::Submit { comment: None },
             2 => Command::StartReview { comment: None },
-            3 if rng.next() % 3 == 0 => Command::RequestInformation {
+            3 if rng.next().is_multiple_of(3) => Command::RequestInformation {
                 reasons: vec!["missing_poe".into()],
                 comment: Some(CommentBody::parse("More").unwrap()),
             },
@@ -122,7 +118,6 @@ async fn lifecycle(w: &World, rng: &mut Rng) {
             Ok(o) => ack(id, o.claim.unwrap().version),
             Err(_) => return,
         }
-        let _ = poe;
     }
 }
 
