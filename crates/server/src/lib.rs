@@ -1,1 +1,198 @@
-//! placeholder
+//! The cpor service: the JSON API (with its OpenAPI document), the customer's consent
+//! page, authentication and authorisation, and the background worker, on a [`Store`].
+
+pub mod api;
+pub mod auth;
+pub mod clock;
+pub mod error;
+pub mod mail;
+pub mod metrics;
+mod pages;
+pub mod state;
+pub mod worker;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use cpor_store::Store;
+use state::{App, AppState};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use utoipa::OpenApi;
+
+/// How `cpor serve` runs.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub data_dir: PathBuf,
+    pub listen: String,
+    /// `postgres://…`; the embedded SQLite database in `data_dir` when absent.
+    pub database_url: Option<String>,
+    /// How people reach the service (links in e-mails); `http://<listen>` by default.
+    pub public_url: Option<String>,
+    /// `smtp://host:port`; e-mails go to `<data_dir>/outbox/*.eml` when absent.
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    /// How often the worker looks for due jobs.
+    pub job_poll: Duration,
+    /// Tests only: read the time from this file (see [`clock::FileClock`]).
+    pub clock_file: Option<PathBuf>,
+}
+
+impl Config {
+    pub fn new(data_dir: PathBuf) -> Config {
+        Config {
+            data_dir,
+            listen: "127.0.0.1:8080".into(),
+            database_url: None,
+            public_url: None,
+            smtp_url: None,
+            mail_from: "cpor <cpor@localhost>".into(),
+            job_poll: Duration::from_secs(1),
+            clock_file: None,
+        }
+    }
+}
+
+/// Opens the configured database.
+pub async fn open_store(config: &Config) -> Result<Arc<dyn Store>, String> {
+    match &config.database_url {
+        Some(url) => Err(format!(
+            "unsupported database URL {url}: use postgres://… or leave it out for SQLite"
+        )),
+        None => cpor_store::sqlite::SqliteStore::open(&config.data_dir)
+            .map(|s| Arc::new(s) as Arc<dyn Store>)
+            .map_err(|e| e.to_string()),
+    }
+}
+
+/// The shared state of a service on `store`.
+pub fn state(
+    config: &Config,
+    store: Arc<dyn Store>,
+    clock: Arc<dyn clock::Clock>,
+) -> Result<App, String> {
+    let blobs_dir = config.data_dir.join("blobs");
+    std::fs::create_dir_all(&blobs_dir)
+        .map_err(|e| format!("cannot create {}: {e}", blobs_dir.display()))?;
+    let blobs = object_store::local::LocalFileSystem::new_with_prefix(&blobs_dir)
+        .map_err(|e| e.to_string())?;
+    let mailer: Arc<dyn mail::Mailer> = match &config.smtp_url {
+        Some(url) => Arc::new(mail::SmtpMailer::from_url(url)?),
+        None => Arc::new(
+            mail::FileMailer::new(config.data_dir.join("outbox")).map_err(|e| e.to_string())?,
+        ),
+    };
+    let public_url = config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", config.listen));
+    Ok(Arc::new(AppState {
+        store,
+        clock,
+        blobs: Arc::new(blobs),
+        mailer,
+        metrics: metrics::Metrics::install(),
+        public_url: public_url.trim_end_matches('/').to_string(),
+        mail_from: config.mail_from.clone(),
+    }))
+}
+
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+async fn readyz(State(app): State<App>) -> impl IntoResponse {
+    match app.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ready"),
+        Err(e) => {
+            tracing::warn!(error = %e, "not ready");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the database is unavailable",
+            )
+        }
+    }
+}
+
+/// The whole HTTP service.
+pub async fn router(app: App) -> Router {
+    let max_upload = app
+        .store
+        .reference()
+        .await
+        .map(|r| r.policy.poe_max_bytes as usize)
+        .unwrap_or(10 * 1024 * 1024);
+    Router::new()
+        .nest("/api/v1", api::routes(max_upload + 64 * 1024))
+        .route("/consent/{token}", get(pages::consent))
+        .route("/consent/{token}/decline", post(pages::decline))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics::endpoint))
+        .merge(
+            utoipa_swagger_ui::SwaggerUi::new("/api/docs")
+                .url("/api/openapi.json", api::ApiDoc::openapi()),
+        )
+        .layer(axum::middleware::from_fn(metrics::track))
+        .layer(tower_http::catch_panic::CatchPanicLayer::new())
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(app)
+}
+
+/// Serves `app` on `listener` until `shutdown` completes.
+pub async fn serve_on(
+    app: App,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let router = router(app).await;
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}
+
+/// `cpor serve`: opens the store, starts the worker and serves until Ctrl-C or SIGTERM.
+pub async fn serve(config: Config) -> Result<(), String> {
+    let store = open_store(&config).await?;
+    let clock: Arc<dyn clock::Clock> = match &config.clock_file {
+        Some(p) => Arc::new(clock::FileClock(p.clone())),
+        None => Arc::new(clock::SystemClock),
+    };
+    let app = state(&config, store, clock)?;
+    tokio::spawn(worker::run_forever(app.clone(), config.job_poll));
+    let listener = tokio::net::TcpListener::bind(&config.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    tracing::info!(%addr, backend = app.store.backend(), "cpor is serving");
+    println!("cpor is serving on http://{addr} (API docs: http://{addr}/api/docs)");
+    serve_on(app, listener, shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

@@ -20,8 +20,13 @@ use uuid::Uuid;
 
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-    let dir = tempfile::tempdir_in(std::env::var("CPOR_BENCH_DIR").unwrap_or_else(|_| ".".into())).unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let dir = tempfile::tempdir_in(std::env::var("CPOR_BENCH_DIR").unwrap_or_else(|_| ".".into()))
+        .unwrap();
     rt.block_on(async {
         let store: Arc<dyn Store> = Arc::new(SqliteStore::open(dir.path()).unwrap());
         let w = Arc::new(World::new(store.clone()).await);
@@ -34,19 +39,23 @@ fn main() {
             let n = commands_per_second(&w, callers, run_for, true).await;
             println!("| {callers} | comment on an existing claim | {n:.0} |");
         }
-        println!("\n| claims | list page (50, org + status filter) p50 | p99 |\n|---|---|---|");
+        println!("\n| claims | list page of 50 (status filter, with and without organisation, first and deep pages) p50 | p99 |\n|---|---|---|");
         let targets: &[u64] = if quick { &[100_000] } else { &[100_000, 1_000_000] };
         for &target in targets {
             fill(&w, target).await;
+            let n = count(&store).await;
             let (p50, p99) = list_latency(&store, 2000).await;
-            println!("| {target} | {p50:?} | {p99:?} |");
+            println!("| {n} | {p50:?} | {p99:?} |");
         }
     });
 }
 
 async fn count(store: &Arc<dyn Store>) -> u64 {
     let mut n = 0;
-    let mut q = ClaimQuery { limit: 10_000, ..Default::default() };
+    let mut q = ClaimQuery {
+        limit: 10_000,
+        ..Default::default()
+    };
     loop {
         let page = store.claims(&q).await.unwrap();
         n += page.items.len() as u64;
@@ -58,27 +67,52 @@ async fn count(store: &Arc<dyn Store>) -> u64 {
 }
 
 /// Runs `callers` tasks issuing commands for `run_for`; returns commands per second.
-async fn commands_per_second(w: &Arc<World>, callers: usize, run_for: Duration, comment: bool) -> f64 {
+async fn commands_per_second(
+    w: &Arc<World>,
+    callers: usize,
+    run_for: Duration,
+    comment: bool,
+) -> f64 {
     let done = Arc::new(AtomicU64::new(0));
     let deadline = Instant::now() + run_for;
     let mut tasks = Vec::new();
     for c in 0..callers {
         let (w, done) = (w.clone(), done.clone());
         tasks.push(tokio::spawn(async move {
-            let actor = if c % 2 == 0 { w.adatum.clone() } else { w.litware.clone() };
-            let mpn = if c % 2 == 0 { sample::ADATUM_MPN } else { sample::LITWARE_MPN };
-            let target = w.create(&actor, sample::m365_claim("Bench", mpn, &["teams"])).await;
+            let actor = if c % 2 == 0 {
+                w.adatum.clone()
+            } else {
+                w.litware.clone()
+            };
+            let mpn = if c % 2 == 0 {
+                sample::ADATUM_MPN
+            } else {
+                sample::LITWARE_MPN
+            };
+            let target = w
+                .create(&actor, sample::m365_claim("Bench", mpn, &["teams"]))
+                .await;
             while Instant::now() < deadline {
                 let cmd = if comment {
-                    (target, Command::Comment {
-                        id: CommentId::from_uuid(Uuid::now_v7()),
-                        thread: Thread::Claim,
-                        body: CommentBody::parse("Benchmark comment").unwrap(),
-                    })
+                    (
+                        target,
+                        Command::Comment {
+                            id: CommentId::from_uuid(Uuid::now_v7()),
+                            thread: Thread::Claim,
+                            body: CommentBody::parse("Benchmark comment").unwrap(),
+                        },
+                    )
                 } else {
                     let id = suite::new_id();
                     let input = sample::m365_claim("Bench", mpn, &["teams", "intune"]);
-                    (id, Command::Create { id, org_id: actor.org().unwrap(), fields: input.parse().unwrap() })
+                    (
+                        id,
+                        Command::Create {
+                            id,
+                            org_id: actor.org().unwrap(),
+                            fields: input.parse().unwrap(),
+                        },
+                    )
                 };
                 w.run(&actor, cmd.0, cmd.1).await.unwrap();
                 done.fetch_add(1, Ordering::Relaxed);
@@ -103,14 +137,30 @@ async fn fill(w: &Arc<World>, target: u64) {
     for c in 0..64 {
         let (w, next) = (w.clone(), next.clone());
         tasks.push(tokio::spawn(async move {
-            let actor = if c % 2 == 0 { w.adatum.clone() } else { w.litware.clone() };
-            let mpn = if c % 2 == 0 { sample::ADATUM_MPN } else { sample::LITWARE_MPN };
+            let actor = if c % 2 == 0 {
+                w.adatum.clone()
+            } else {
+                w.litware.clone()
+            };
+            let mpn = if c % 2 == 0 {
+                sample::ADATUM_MPN
+            } else {
+                sample::LITWARE_MPN
+            };
             while next.fetch_add(1, Ordering::Relaxed) < target {
                 let id = suite::new_id();
                 let input = sample::m365_claim("Fill", mpn, &["teams"]);
-                w.run(&actor, id, Command::Create { id, org_id: actor.org().unwrap(), fields: input.parse().unwrap() })
-                    .await
-                    .unwrap();
+                w.run(
+                    &actor,
+                    id,
+                    Command::Create {
+                        id,
+                        org_id: actor.org().unwrap(),
+                        fields: input.parse().unwrap(),
+                    },
+                )
+                .await
+                .unwrap();
                 if id.as_uuid().as_u128() % 10 == 0 {
                     w.ok(&actor, id, w.poe_command(&actor)).await;
                     w.ok(&actor, id, Command::Submit { comment: None }).await;
@@ -123,18 +173,43 @@ async fn fill(w: &Arc<World>, target: u64) {
     }
 }
 
-/// Latency of the first page of an organisation's submitted claims, and of a page deep
-/// in its drafts (by cursor), over `n` queries each; returns p50 and p99 of all.
+/// Latency of the first page of an organisation's drafts, of a page deep in them (by
+/// cursor, 5,000 in), and of the operator's list of all drafts, over `n` queries each;
+/// returns p50 and p99 of all.
 async fn list_latency(store: &Arc<dyn Store>, n: usize) -> (Duration, Duration) {
     let org = Some(sample::adatum().id);
-    let first = store.claims(&ClaimQuery { org_id: org, status: Some(Status::Draft), limit: 5000, ..Default::default() }).await.unwrap();
+    let first = store
+        .claims(&ClaimQuery {
+            org_id: org,
+            status: Some(Status::Draft),
+            limit: 5000,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
     let deep_cursor = first.items.last().map(|c| c.id);
-    let mut times = Vec::with_capacity(n * 2);
-    for i in 0..n * 2 {
-        let q = if i % 2 == 0 {
-            ClaimQuery { org_id: org, status: Some(Status::Submitted), limit: 50, ..Default::default() }
-        } else {
-            ClaimQuery { org_id: org, status: Some(Status::Draft), after: deep_cursor, limit: 50, ..Default::default() }
+    let mut times = Vec::with_capacity(n * 3);
+    for i in 0..n * 3 {
+        let q = match i % 3 {
+            0 => ClaimQuery {
+                org_id: org,
+                status: Some(Status::Draft),
+                limit: 50,
+                ..Default::default()
+            },
+            1 => ClaimQuery {
+                org_id: org,
+                status: Some(Status::Draft),
+                after: deep_cursor,
+                limit: 50,
+                ..Default::default()
+            },
+            _ => ClaimQuery {
+                status: Some(Status::Draft),
+                after: deep_cursor,
+                limit: 50,
+                ..Default::default()
+            },
         };
         let t = Instant::now();
         let page = store.claims(&q).await.unwrap();

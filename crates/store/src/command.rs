@@ -78,7 +78,9 @@ pub async fn run<T: CommandTx>(
     if let Some(idem) = &request.idempotency
         && let Some(rec) = tx.idempotency(&idem.scope, &idem.key).await?
     {
-        if rec.request_hash != idem.request_hash || rec.claim_id != request.claim_id {
+        // The hash covers the method, the path (with the claim's id) and the body; a
+        // retried creation answers the claim the first request created.
+        if rec.request_hash != idem.request_hash {
             return Err(StoreError::IdempotencyMismatch);
         }
         return Ok(CommandOutcome {

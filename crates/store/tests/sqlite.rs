@@ -38,9 +38,18 @@ async fn an_online_backup_is_a_consistent_copy() {
     let copy = out.path().join(cpor_store::sqlite::DB_FILE);
     f.store.backup(&copy).await.expect("backup");
     writer.await.expect("writer");
-    assert!(f.store.backup(&copy).await.is_err(), "an existing file is not overwritten");
+    assert!(
+        f.store.backup(&copy).await.is_err(),
+        "an existing file is not overwritten"
+    );
     let restored = SqliteStore::open(out.path()).expect("the copy opens");
-    let page = restored.claims(&ClaimQuery { limit: 1000, ..Default::default() }).await.expect("list");
+    let page = restored
+        .claims(&ClaimQuery {
+            limit: 1000,
+            ..Default::default()
+        })
+        .await
+        .expect("list");
     assert!(!page.items.is_empty());
     for c in page.items {
         let h = restored.history(c.id, 0, 100).await.expect("history");

@@ -1,0 +1,372 @@
+//! The API's resources as JSON, with their OpenAPI schemas. Built from the domain's
+//! types; the domain itself knows nothing of HTTP.
+
+use cpor_domain::Actor;
+use cpor_domain::claim::{Claim, Event};
+use cpor_domain::jiff::Timestamp;
+use cpor_domain::reference::Reference;
+use cpor_store::Comment;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+fn ts(t: Timestamp) -> String {
+    t.to_string()
+}
+
+fn ots(t: Option<Timestamp>) -> Option<String> {
+    t.map(ts)
+}
+
+#[derive(Serialize, Deserialize, ToSchema, Debug, Clone, PartialEq)]
+pub struct ProductLineView {
+    pub product: String,
+    pub subscription_id: Option<String>,
+}
+
+#[derive(Serialize, Deserialize, ToSchema, Debug, Clone, PartialEq)]
+pub struct ContactView {
+    pub name: String,
+    pub title: String,
+    pub email: String,
+}
+
+#[derive(Serialize, Deserialize, ToSchema, Debug, Clone, PartialEq)]
+pub struct PartnerContactView {
+    pub name: String,
+    pub email: String,
+}
+
+/// The three revenue-association fields.
+#[derive(Serialize, Deserialize, ToSchema, Debug, Clone, PartialEq)]
+pub struct RevenueView {
+    pub solution_seller_name: String,
+    pub customer_name: String,
+    pub isv_product_name: String,
+}
+
+#[derive(Serialize, Deserialize, ToSchema, Debug, Clone, PartialEq)]
+pub struct DeadlinesView {
+    pub review_pickup_due: Option<String>,
+    pub review_decision_due: Option<String>,
+    pub partner_response_due: Option<String>,
+    pub consent_window_end: Option<String>,
+}
+
+#[derive(Serialize, Deserialize, ToSchema, Debug, Clone, PartialEq)]
+pub struct PoeView {
+    pub id: String,
+    pub file_name: String,
+    pub kind: String,
+    pub media_type: String,
+    pub size: u64,
+    pub sha256: String,
+    pub uploaded_at: String,
+}
+
+#[derive(Serialize, Deserialize, ToSchema, Debug, Clone, PartialEq)]
+pub struct DisputeView {
+    pub status: String,
+    pub mpn_id: String,
+    pub program: String,
+    pub products: Vec<String>,
+    pub tenant_id: String,
+    pub details: String,
+    pub poe: Vec<String>,
+    pub opened_at: String,
+    pub due: String,
+    pub resolved_at: Option<String>,
+    pub resolution_comment: Option<String>,
+}
+
+/// A claim.
+#[derive(Serialize, Deserialize, ToSchema, Debug, Clone, PartialEq)]
+pub struct ClaimView {
+    pub id: String,
+    pub name: String,
+    pub mpn_id: String,
+    pub tenant_id: String,
+    pub domain: String,
+    pub solution_area: String,
+    pub activity: String,
+    /// The incentive programs the claim counts for.
+    pub programs: Vec<String>,
+    pub products: Vec<ProductLineView>,
+    pub customer_contact: Option<ContactView>,
+    pub technical_contact: Option<ContactView>,
+    pub partner_contact: Option<PartnerContactView>,
+    pub revenue: Option<RevenueView>,
+    /// draft, submitted, under_review, partner_action_required, approved, rejected.
+    pub status: String,
+    /// consent_pending, active, expired, ended; null unless approved.
+    pub phase: Option<String>,
+    pub reasons: Vec<String>,
+    pub deadlines: DeadlinesView,
+    pub poe: Vec<PoeView>,
+    /// The latest dispute, if any.
+    pub dispute: Option<DisputeView>,
+    /// When an active Business Applications association expires.
+    pub association_expires_at: Option<String>,
+    pub superseded_by: Option<String>,
+    pub version: u64,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl ClaimView {
+    pub fn of(c: &Claim, reference: &Reference) -> ClaimView {
+        let f = &c.fields;
+        let contact = |x: &Option<cpor_domain::claim::Contact>| {
+            x.as_ref().map(|c| ContactView {
+                name: c.name.to_string(),
+                title: c.title.to_string(),
+                email: c.email.to_string(),
+            })
+        };
+        ClaimView {
+            id: c.id.to_string(),
+            name: f.name.to_string(),
+            mpn_id: f.mpn_id.to_string(),
+            tenant_id: f.tenant_id.to_string(),
+            domain: f.domain.to_string(),
+            solution_area: f.solution_area.to_string(),
+            activity: f.activity.to_string(),
+            programs: c
+                .programs(&reference.programs)
+                .iter()
+                .map(|p| p.to_string())
+                .collect(),
+            products: f
+                .products
+                .iter()
+                .map(|l| ProductLineView {
+                    product: l.product.to_string(),
+                    subscription_id: l.subscription_id.map(|s| s.to_string()),
+                })
+                .collect(),
+            customer_contact: contact(&f.customer_contact),
+            technical_contact: contact(&f.technical_contact),
+            partner_contact: f.partner_contact.as_ref().map(|p| PartnerContactView {
+                name: p.name.to_string(),
+                email: p.email.to_string(),
+            }),
+            revenue: f.revenue.as_ref().map(|r| RevenueView {
+                solution_seller_name: r.solution_seller_name.to_string(),
+                customer_name: r.customer_name.to_string(),
+                isv_product_name: r.isv_product_name.to_string(),
+            }),
+            status: c.status.to_string(),
+            phase: c.phase.map(|p| p.to_string()),
+            reasons: c.reasons.iter().map(|r| r.to_string()).collect(),
+            deadlines: DeadlinesView {
+                review_pickup_due: ots(c.deadlines.review_pickup_due),
+                review_decision_due: ots(c.deadlines.review_decision_due),
+                partner_response_due: ots(c.deadlines.partner_response_due),
+                consent_window_end: ots(c.deadlines.consent_window_end),
+            },
+            poe: c
+                .poe
+                .iter()
+                .map(|p| PoeView {
+                    id: p.id.to_string(),
+                    file_name: p.file_name.clone(),
+                    kind: p.kind.to_string(),
+                    media_type: p.kind.media_type().to_string(),
+                    size: p.size,
+                    sha256: p.sha256.clone(),
+                    uploaded_at: ts(p.uploaded_at),
+                })
+                .collect(),
+            dispute: c.disputes.last().map(|d| DisputeView {
+                status: d.status.to_string(),
+                mpn_id: d.mpn_id.to_string(),
+                program: d.program.to_string(),
+                products: d.products.iter().map(|p| p.to_string()).collect(),
+                tenant_id: d.tenant_id.to_string(),
+                details: d.details.to_string(),
+                poe: d.poe.iter().map(|p| p.to_string()).collect(),
+                opened_at: ts(d.opened_at),
+                due: ts(d.due),
+                resolved_at: ots(d.resolved_at),
+                resolution_comment: d.resolution_comment.as_ref().map(|c| c.to_string()),
+            }),
+            association_expires_at: ots(c.association_expires_at),
+            superseded_by: c.superseded_by.map(|s| s.to_string()),
+            version: c.version,
+            created_at: ts(c.created_at),
+            updated_at: ts(c.updated_at),
+        }
+    }
+}
+
+/// A page of a list.
+#[derive(Serialize, Deserialize, ToSchema, Debug)]
+pub struct ListView<T> {
+    pub items: Vec<T>,
+    /// Pass as `cursor` for the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// Who did something, as the history shows it.
+#[derive(Serialize, Deserialize, ToSchema, Debug, Clone, PartialEq)]
+pub struct ActorView {
+    /// user, customer or system.
+    pub kind: String,
+    pub user_id: Option<String>,
+    pub name: String,
+    pub role: Option<String>,
+}
+
+impl ActorView {
+    pub fn of(a: &Actor) -> ActorView {
+        match a {
+            Actor::User { id, role, name, .. } => ActorView {
+                kind: "user".into(),
+                user_id: Some(id.to_string()),
+                name: name.clone(),
+                role: Some(role.to_string()),
+            },
+            Actor::Customer => ActorView {
+                kind: "customer".into(),
+                user_id: None,
+                name: "Customer".into(),
+                role: None,
+            },
+            Actor::System => ActorView {
+                kind: "system".into(),
+                user_id: None,
+                name: "System".into(),
+                role: None,
+            },
+        }
+    }
+}
+
+/// An event of a claim's history.
+#[derive(Serialize, Deserialize, ToSchema, Debug)]
+pub struct EventView {
+    pub seq: u64,
+    pub at: String,
+    pub actor: ActorView,
+    /// partner, operator, customer or system.
+    pub side: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// What happened: before and after values for edits, reasons and comments for
+    /// decisions, and so on.
+    #[schema(value_type = Object)]
+    pub details: serde_json::Value,
+}
+
+impl EventView {
+    pub fn of(e: &Event) -> EventView {
+        EventView {
+            seq: e.seq,
+            at: ts(e.at),
+            actor: ActorView::of(&e.actor),
+            side: e.side().to_string(),
+            kind: e.kind.type_name().to_string(),
+            details: e.kind.public_details(),
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize, ToSchema, Debug)]
+pub struct CommentView {
+    pub id: String,
+    /// claim or dispute.
+    pub thread: String,
+    pub at: String,
+    pub author: ActorView,
+    pub side: String,
+    pub body: String,
+}
+
+impl CommentView {
+    pub fn of(c: &Comment) -> CommentView {
+        CommentView {
+            id: c.id.to_string(),
+            thread: c.thread.to_string(),
+            at: ts(c.at),
+            author: ActorView::of(&c.author),
+            side: c.author.side().to_string(),
+            body: c.body.to_string(),
+        }
+    }
+}
+
+// ----- request bodies (schemas; the handlers parse them with field-level errors) -------
+
+/// A claim's fields, for creating (the first six required) or a partial update (each
+/// field left out is unchanged, null clears it).
+#[derive(Deserialize, ToSchema)]
+#[allow(dead_code)]
+pub struct ClaimBody {
+    pub name: Option<String>,
+    pub mpn_id: Option<String>,
+    pub tenant_id: Option<String>,
+    pub domain: Option<String>,
+    pub solution_area: Option<String>,
+    pub activity: Option<String>,
+    pub products: Option<Vec<ProductLineView>>,
+    pub customer_contact: Option<ContactView>,
+    pub technical_contact: Option<ContactView>,
+    pub partner_contact: Option<PartnerContactView>,
+    pub revenue: Option<RevenueView>,
+}
+
+/// An optional comment with a transition.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct CommentBody {
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+/// Reasons and a comment: a request for information or a rejection.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonsBody {
+    #[serde(default)]
+    pub reasons: Vec<String>,
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct DisassociateBody {
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct NewComment {
+    #[serde(default)]
+    pub body: Option<String>,
+    /// claim (default) or dispute.
+    #[serde(default)]
+    pub thread: Option<String>,
+}
+
+/// A dispute of a rejection. Program and products default to the claim's.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct DisputeBody {
+    #[serde(default)]
+    pub program: Option<String>,
+    #[serde(default)]
+    pub products: Option<Vec<String>>,
+    #[serde(default)]
+    pub details: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ResolveBody {
+    /// upheld or denied.
+    #[serde(default)]
+    pub outcome: Option<String>,
+    #[serde(default)]
+    pub comment: Option<String>,
+}

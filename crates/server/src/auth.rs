@@ -1,0 +1,76 @@
+//! Authentication by bearer API token, and the visibility rule of SPEC §1: a partner
+//! user sees only their organisation's claims; operator users see all.
+
+use crate::error::{ApiError, ApiResult};
+use crate::state::App;
+use axum::extract::FromRequestParts;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use base64::Engine;
+use cpor_domain::claim::{Claim, hash_secret};
+use cpor_domain::{Role, Side};
+use cpor_store::User;
+
+/// The signed-in user of a request.
+#[derive(Debug, Clone)]
+pub struct Principal(pub User);
+
+impl Principal {
+    pub fn side(&self) -> Side {
+        self.0.role.side()
+    }
+
+    /// Whether this user may see the claim at all (otherwise: 404).
+    pub fn can_see(&self, claim: &Claim) -> bool {
+        match self.side() {
+            Side::Partner => self.0.org_id == Some(claim.org_id),
+            _ => true,
+        }
+    }
+
+    /// Refuses unless the user has one of `roles`.
+    pub fn require(&self, roles: &[Role], what: &str) -> ApiResult<()> {
+        if roles.contains(&self.0.role) {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden(format!(
+                "A user with the {} role cannot {what}.",
+                self.0.role
+            )))
+        }
+    }
+}
+
+impl FromRequestParts<App> for Principal {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        let header = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .ok_or_else(ApiError::unauthorized)?;
+        let token = header
+            .strip_prefix("Bearer ")
+            .or_else(|| header.strip_prefix("bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(ApiError::unauthorized)?;
+        let user = app
+            .store
+            .user_by_token(&hash_secret(token))
+            .await?
+            .ok_or_else(ApiError::unauthorized)?;
+        Ok(Principal(user))
+    }
+}
+
+/// A new secret token: 256 random bits, URL-safe, with a prefix that says what it is.
+pub fn new_secret(prefix: &str) -> String {
+    let mut bytes = [0u8; 32];
+    rand::fill(&mut bytes);
+    format!(
+        "{prefix}_{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    )
+}

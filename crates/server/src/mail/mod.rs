@@ -1,0 +1,105 @@
+//! E-mail: rendering the outbox's notifications (see [`render`]) and the transports that
+//! deliver them: a file per message under the data directory by default, or SMTP.
+
+pub mod render;
+
+use async_trait::async_trait;
+use lettre::message::{Mailbox, header::ContentType};
+use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use std::path::PathBuf;
+
+/// A rendered e-mail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mail {
+    pub from: String,
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+impl Mail {
+    fn message(&self) -> Result<Message, String> {
+        let from: Mailbox = self
+            .from
+            .parse()
+            .map_err(|e| format!("from address: {e}"))?;
+        let to: Mailbox = self.to.parse().map_err(|e| format!("to address: {e}"))?;
+        Message::builder()
+            .from(from)
+            .to(to)
+            .subject(self.subject.clone())
+            .header(ContentType::TEXT_PLAIN)
+            .body(self.body.clone())
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// Delivers an e-mail, or says why it could not (the job is then retried).
+#[async_trait]
+pub trait Mailer: Send + Sync {
+    async fn send(&self, mail: &Mail) -> Result<(), String>;
+}
+
+/// One `.eml` file per message in a directory.
+pub struct FileMailer {
+    transport: AsyncFileTransport<Tokio1Executor>,
+}
+
+impl FileMailer {
+    pub fn new(dir: PathBuf) -> std::io::Result<FileMailer> {
+        std::fs::create_dir_all(&dir)?;
+        Ok(FileMailer {
+            transport: AsyncFileTransport::new(dir),
+        })
+    }
+}
+
+#[async_trait]
+impl Mailer for FileMailer {
+    async fn send(&self, mail: &Mail) -> Result<(), String> {
+        self.transport
+            .send(mail.message()?)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// SMTP to a relay, without TLS (a local relay or sink; see README).
+pub struct SmtpMailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+}
+
+impl SmtpMailer {
+    /// From `smtp://host:port`.
+    pub fn from_url(url: &str) -> Result<SmtpMailer, String> {
+        let rest = url
+            .strip_prefix("smtp://")
+            .ok_or("the SMTP URL starts with smtp://")?;
+        let (host, port) = match rest.trim_end_matches('/').rsplit_once(':') {
+            Some((h, p)) => (
+                h,
+                p.parse::<u16>()
+                    .map_err(|_| format!("bad SMTP port in {url}"))?,
+            ),
+            None => (rest.trim_end_matches('/'), 25),
+        };
+        Ok(SmtpMailer {
+            transport: AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
+                .port(port)
+                .timeout(Some(std::time::Duration::from_secs(10)))
+                .build(),
+        })
+    }
+}
+
+#[async_trait]
+impl Mailer for SmtpMailer {
+    async fn send(&self, mail: &Mail) -> Result<(), String> {
+        self.transport
+            .send(mail.message()?)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+}

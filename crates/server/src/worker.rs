@@ -1,0 +1,161 @@
+//! The background worker: takes due jobs and runs each through the same command path as
+//! users. A timer is a command by the system actor; an e-mail is rendered, delivered,
+//! and recorded on the claim in the same transaction that ends its job. A failure is
+//! retried with exponential backoff; a job is never dropped before it succeeded.
+
+use crate::mail::render::render;
+use crate::metrics;
+use crate::state::App;
+use cpor_domain::Actor;
+use cpor_domain::claim::{Command, EventKind, Notification};
+use cpor_domain::jiff::{SignedDuration, Timestamp};
+use cpor_store::{CommandRequest, Job, JobKind, StoreError};
+use std::time::Duration;
+
+/// How long a taken job is reserved for its worker; another takes it after that.
+const LEASE: SignedDuration = SignedDuration::from_secs(120);
+const BATCH: u32 = 50;
+
+/// Runs due jobs until none is due at the clock's time; returns how many ran.
+pub async fn run_due(app: &App) -> usize {
+    let mut ran = 0;
+    loop {
+        let now = app.clock.now();
+        let jobs = match app.store.take_due_jobs(now, BATCH, LEASE).await {
+            Ok(j) => j,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot take due jobs");
+                return ran;
+            }
+        };
+        if jobs.is_empty() {
+            return ran;
+        }
+        for job in jobs {
+            run_job(app, job, now).await;
+            ran += 1;
+        }
+    }
+}
+
+/// Polls for due jobs every `every` until the process ends.
+pub async fn run_forever(app: App, every: Duration) {
+    loop {
+        run_due(&app).await;
+        tokio::time::sleep(every).await;
+    }
+}
+
+/// Backoff after `attempts` failures: 10 s, 20 s, 40 s … up to an hour.
+pub fn backoff(attempts: u32) -> SignedDuration {
+    let secs = 10u64.saturating_mul(1u64 << attempts.min(9)).min(3600);
+    SignedDuration::from_secs(secs as i64)
+}
+
+async fn run_job(app: &App, job: Job, now: Timestamp) {
+    let result = match &job.kind {
+        JobKind::Timer { claim_id, timer } => {
+            let mut req = CommandRequest::new(*claim_id, Command::Fire(*timer), Actor::System, now);
+            req.job_id = Some(job.id);
+            match app.store.execute(req).await {
+                Ok(out) => {
+                    for e in &out.events {
+                        if let EventKind::SlaBreached { sla, .. } = &e.kind {
+                            metrics::sla_breach(sla.as_str());
+                        }
+                    }
+                    metrics::command("fire_timer", "ok");
+                    Ok(())
+                }
+                // The claim moved on (or is gone): the timer has nothing left to do.
+                Err(StoreError::Domain(e)) => {
+                    metrics::command("fire_timer", "skipped");
+                    app.store
+                        .finish_job(job.id, now, &format!("skipped: {e}"))
+                        .await
+                        .map_err(|e| e.to_string())
+                }
+                Err(e) => Err(e.to_string()),
+            }
+        }
+        JobKind::Email(n) => deliver(app, &job, n, now).await,
+    };
+    if let Err(error) = result {
+        tracing::warn!(job = job.id, attempts = job.attempts + 1, %error, "job failed; will retry");
+        let retry_at = now
+            .checked_add(backoff(job.attempts))
+            .unwrap_or(Timestamp::MAX);
+        if let Err(e) = app.store.retry_job(job.id, &error, retry_at).await {
+            tracing::error!(job = job.id, error = %e, "cannot record a job failure; the lease will expire and it runs again");
+        }
+    }
+}
+
+async fn deliver(app: &App, job: &Job, n: &Notification, now: Timestamp) -> Result<(), String> {
+    let Some(claim) = app
+        .store
+        .claim(n.claim_id)
+        .await
+        .map_err(|e| e.to_string())?
+    else {
+        return app
+            .store
+            .finish_job(job.id, now, "skipped: the claim is gone")
+            .await
+            .map_err(|e| e.to_string());
+    };
+    let org = app
+        .store
+        .organisation(claim.org_id)
+        .await
+        .map_err(|e| e.to_string())?;
+    let partner = org.map(|o| o.name.to_string()).unwrap_or_default();
+    let history = app
+        .store
+        .history(claim.id, claim.version.saturating_sub(20), 20)
+        .await
+        .map_err(|e| e.to_string())?;
+    let reference = app.store.reference().await.map_err(|e| e.to_string())?;
+    let mail = render(
+        n,
+        &claim,
+        &partner,
+        &history,
+        &reference,
+        &app.public_url,
+        &app.mail_from,
+    )?;
+    if let Err(e) = app.mailer.send(&mail).await {
+        metrics::email("failed");
+        return Err(format!("delivery: {e}"));
+    }
+    metrics::email("sent");
+    let mut req = CommandRequest::new(
+        claim.id,
+        Command::RecordEmail {
+            template: n.template,
+            to: n.to.clone(),
+        },
+        Actor::System,
+        now,
+    );
+    req.job_id = Some(job.id);
+    app.store
+        .execute(req)
+        .await
+        .map(|_| ())
+        .map_err(|e| format!("recording the delivery: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_an_hour() {
+        assert_eq!(backoff(0), SignedDuration::from_secs(10));
+        assert_eq!(backoff(1), SignedDuration::from_secs(20));
+        assert_eq!(backoff(5), SignedDuration::from_secs(320));
+        assert_eq!(backoff(30), SignedDuration::from_secs(3600));
+    }
+}
