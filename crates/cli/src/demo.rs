@@ -1,0 +1,489 @@
+//! `cpor demo`: a world a newcomer can click through: two partner organisations, users
+//! of every role, the sample tenant directory, and claims in every status and association
+//! phase, made by the same commands users run, at moments in the past.
+
+use crate::{Data, open};
+use cpor_domain::claim::{ClaimInput, Command, ConsentSecret, DisputeInput, hash_secret};
+use cpor_domain::jiff::{SignedDuration, Timestamp, ToSpan};
+use cpor_domain::poe::{PoeFile, PoeKind};
+use cpor_domain::sample;
+use cpor_domain::values::{
+    ClaimId, CommentBody, DisputeDetails, Email, OrgId, Parse, PoeId, Reason, UserId,
+};
+use cpor_domain::{Actor, Role};
+use cpor_server::clock::ManualClock;
+use cpor_store::{CommandRequest, Store, User};
+use std::sync::Arc;
+
+struct Demo {
+    store: Arc<dyn Store>,
+    now: Timestamp,
+}
+
+fn days(n: i64) -> SignedDuration {
+    SignedDuration::from_hours(24 * n)
+}
+
+impl Demo {
+    fn at(&self, ago: SignedDuration) -> Timestamp {
+        self.now.checked_sub(ago).unwrap_or(self.now)
+    }
+
+    async fn run(
+        &self,
+        actor: &Actor,
+        id: ClaimId,
+        cmd: Command,
+        ago: SignedDuration,
+    ) -> Result<(), String> {
+        let name = cmd.name();
+        self.store
+            .execute(CommandRequest::new(id, cmd, actor.clone(), self.at(ago)))
+            .await
+            .map(|_| ())
+            .map_err(|e| format!("demo {name}: {e}"))
+    }
+
+    async fn create(
+        &self,
+        actor: &Actor,
+        input: ClaimInput,
+        ago: SignedDuration,
+    ) -> Result<ClaimId, String> {
+        let id = ClaimId::from_uuid(uuid::Uuid::now_v7());
+        let fields = input.parse().map_err(|e| format!("demo claim: {e:?}"))?;
+        let org_id = actor.org().ok_or("demo claims are made by partner users")?;
+        self.run(actor, id, Command::Create { id, org_id, fields }, ago)
+            .await?;
+        Ok(id)
+    }
+
+    async fn poe(&self, actor: &Actor, id: ClaimId, ago: SignedDuration) -> Result<(), String> {
+        // The demo's PoE records point at no file; the API says so if one is downloaded.
+        let poe = PoeFile {
+            id: PoeId::from_uuid(uuid::Uuid::now_v7()),
+            file_name: "statement-of-work-signed.pdf".into(),
+            kind: PoeKind::Pdf,
+            size: 48_213,
+            sha256: hash_secret("demo statement of work"),
+            uploaded_at: self.at(ago),
+            uploaded_by: actor.user_id(),
+        };
+        self.run(actor, id, Command::AddPoe(poe), ago).await
+    }
+
+    /// A claim taken to review, `ago` days back.
+    async fn to_review(
+        &self,
+        actor: &Actor,
+        reviewer: &Actor,
+        input: ClaimInput,
+        ago: i64,
+    ) -> Result<ClaimId, String> {
+        let id = self.create(actor, input, days(ago)).await?;
+        self.poe(actor, id, days(ago)).await?;
+        self.run(actor, id, Command::Submit { comment: None }, days(ago))
+            .await?;
+        self.run(
+            reviewer,
+            id,
+            Command::StartReview { comment: None },
+            days(ago) - SignedDuration::from_hours(2),
+        )
+        .await?;
+        Ok(id)
+    }
+}
+
+fn comment(s: &str) -> Option<CommentBody> {
+    CommentBody::parse(s).ok()
+}
+
+async fn user(
+    store: &Arc<dyn Store>,
+    org: Option<OrgId>,
+    role: Role,
+    name: &str,
+    email: &str,
+) -> Result<(Actor, String), String> {
+    let u = User {
+        id: UserId::from_uuid(uuid::Uuid::now_v7()),
+        org_id: org,
+        email: Email::parse(email).map_err(|e| e.to_string())?,
+        name: name.into(),
+        role,
+        created_at: Timestamp::now(),
+    };
+    let token = cpor_server::auth::new_secret("cpor");
+    store
+        .create_user(&u, &hash_secret(&token))
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok((u.actor(), token))
+}
+
+pub async fn run(data: &Data) -> Result<(), String> {
+    let store = open(data).await?;
+    if !store
+        .organisations()
+        .await
+        .map_err(|e| e.to_string())?
+        .is_empty()
+    {
+        return Err(format!(
+            "{} already has organisations; load the demo into an empty data directory",
+            data.data_dir.display()
+        ));
+    }
+    let now = Timestamp::now();
+    let (adatum, litware) = (sample::adatum(), sample::litware());
+    store
+        .create_organisation(&adatum, now)
+        .await
+        .map_err(|e| e.to_string())?;
+    store
+        .create_organisation(&litware, now)
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut tenants = sample::tenants();
+    // Northwind's Business Central subscription ended five days ago, so one demo
+    // association can have expired.
+    let ended = now
+        .to_zoned(cpor_domain::jiff::tz::TimeZone::UTC)
+        .date()
+        .checked_sub(5.days())
+        .map_err(|e| e.to_string())?;
+    if let Some(s) = tenants
+        .iter_mut()
+        .flat_map(|t| t.subscriptions.iter_mut())
+        .find(|s| s.id.to_string() == sample::NORTHWIND_BC)
+    {
+        s.ends_on = Some(ended);
+    }
+    store
+        .import_directory(&tenants)
+        .await
+        .map_err(|e| e.to_string())?;
+
+    let mut tokens = Vec::new();
+    let a = Some(adatum.id);
+    let l = Some(litware.id);
+    let people = [
+        (a, Role::GlobalAdmin, "Alex Global", "alex@adatum.example"),
+        (
+            a,
+            Role::IncentivesAdmin,
+            "Ines Admin",
+            "ines@adatum.example",
+        ),
+        (a, Role::IncentivesUser, "Ugo User", "ugo@adatum.example"),
+        (a, Role::BillingAdmin, "Bea Billing", "bea@adatum.example"),
+        (
+            l,
+            Role::IncentivesAdmin,
+            "Lia Litware",
+            "lia@litware.example",
+        ),
+        (None, Role::Reviewer, "Rui Reviewer", "rui@operator.example"),
+        (
+            None,
+            Role::SupportAgent,
+            "Sara Support",
+            "sara@operator.example",
+        ),
+        (
+            None,
+            Role::ProgramAdmin,
+            "Pia Program",
+            "pia@operator.example",
+        ),
+    ];
+    let mut actors = Vec::new();
+    for (org, role, name, email) in people {
+        let (actor, token) = user(&store, org, role, name, email).await?;
+        tokens.push((
+            role,
+            name,
+            if org == a {
+                "Adatum Consulting"
+            } else if org == l {
+                "Litware Advisory"
+            } else {
+                "operator"
+            },
+            token,
+        ));
+        actors.push(actor);
+    }
+    let (ines, lia, rui, sara) = (&actors[1], &actors[4], &actors[5], &actors[6]);
+    let d = Demo {
+        store: store.clone(),
+        now,
+    };
+    let contoso_m365 = |name: &str, mpn: &str, w: &[&str]| sample::m365_claim(name, mpn, w);
+    let ba = |name: &str,
+              mpn: &str,
+              tenant: &str,
+              domain: &str,
+              activity: &str,
+              product: &str,
+              sub: &str| {
+        sample::bizapps_claim(name, mpn, tenant, domain, activity, product, sub)
+    };
+
+    // Draft ("Editing").
+    d.create(
+        ines,
+        contoso_m365("Contoso Intune pilot", sample::ADATUM_MPN, &["intune"]),
+        days(1),
+    )
+    .await?;
+    // Submitted.
+    let id = d
+        .create(
+            lia,
+            ba(
+                "Fabrikam service desk",
+                sample::LITWARE_MPN,
+                sample::FABRIKAM,
+                "fabrikam.com",
+                "usage",
+                "dynamics_365_customer_service",
+                sample::FABRIKAM_SERVICE,
+            ),
+            SignedDuration::from_hours(3),
+        )
+        .await?;
+    d.poe(lia, id, SignedDuration::from_hours(3)).await?;
+    d.run(
+        lia,
+        id,
+        Command::Submit {
+            comment: comment("Signed SOW attached."),
+        },
+        SignedDuration::from_hours(3),
+    )
+    .await?;
+    // Under review.
+    d.to_review(
+        ines,
+        rui,
+        contoso_m365(
+            "Contoso OneDrive migration",
+            sample::ADATUM_MPN_2,
+            &["onedrive", "sharepoint_online"],
+        ),
+        1,
+    )
+    .await?;
+    // Partner action required.
+    let id = d
+        .to_review(
+            ines,
+            rui,
+            ba(
+                "Contoso Sales pre-sales",
+                sample::ADATUM_MPN,
+                sample::CONTOSO,
+                "contoso.onmicrosoft.com",
+                "pre_sales",
+                "dynamics_365_sales",
+                sample::CONTOSO_SALES,
+            ),
+            2,
+        )
+        .await?;
+    d.run(
+        rui,
+        id,
+        Command::RequestInformation {
+            reasons: vec!["missing_customer_signature".into()],
+            comment: comment("The statement of work is not signed by the customer."),
+        },
+        days(1),
+    )
+    .await?;
+    // Approved, consent pending.
+    let id = d
+        .to_review(
+            lia,
+            rui,
+            contoso_m365(
+                "Contoso Exchange",
+                sample::LITWARE_MPN,
+                &["exchange_online"],
+            ),
+            3,
+        )
+        .await?;
+    d.run(
+        rui,
+        id,
+        Command::Approve {
+            comment: None,
+            consent: ConsentSecret(cpor_server::auth::new_secret("consent")),
+        },
+        days(2),
+    )
+    .await?;
+    // Approved, active (the consent window passed).
+    let active = d
+        .to_review(
+            ines,
+            rui,
+            contoso_m365("Contoso Teams adoption", sample::ADATUM_MPN, &["teams"]),
+            12,
+        )
+        .await?;
+    d.run(
+        rui,
+        active,
+        Command::Approve {
+            comment: comment("Clear PoE."),
+            consent: ConsentSecret(cpor_server::auth::new_secret("consent")),
+        },
+        days(11),
+    )
+    .await?;
+    // Approved, expired (Northwind's subscription ended).
+    let expired = d
+        .to_review(
+            ines,
+            rui,
+            ba(
+                "Northwind Business Central",
+                sample::ADATUM_MPN,
+                sample::NORTHWIND,
+                "northwindtraders.com",
+                "usage",
+                "dynamics_365_business_central",
+                sample::NORTHWIND_BC,
+            ),
+            40,
+        )
+        .await?;
+    d.run(
+        rui,
+        expired,
+        Command::Approve {
+            comment: None,
+            consent: ConsentSecret(cpor_server::auth::new_secret("consent")),
+        },
+        days(39),
+    )
+    .await?;
+    // Approved, ended (disassociated).
+    let ended_id = d
+        .to_review(
+            lia,
+            rui,
+            contoso_m365(
+                "Contoso Defender",
+                sample::LITWARE_MPN,
+                &["defender_for_office_365"],
+            ),
+            20,
+        )
+        .await?;
+    d.run(
+        rui,
+        ended_id,
+        Command::Approve {
+            comment: None,
+            consent: ConsentSecret(cpor_server::auth::new_secret("consent")),
+        },
+        days(19),
+    )
+    .await?;
+    d.run(
+        lia,
+        ended_id,
+        Command::Disassociate {
+            reason: Reason::parse("We no longer manage this tenant.").ok(),
+        },
+        days(2),
+    )
+    .await?;
+    // Rejected.
+    let id = d
+        .to_review(
+            lia,
+            rui,
+            contoso_m365("Contoso Entra P2", sample::LITWARE_MPN, &["entra_id_p2"]),
+            6,
+        )
+        .await?;
+    d.run(
+        rui,
+        id,
+        Command::Reject {
+            reasons: vec!["insufficient_poe".into()],
+            comment: comment("The document does not mention Entra ID."),
+        },
+        days(5),
+    )
+    .await?;
+    // Rejected, disputed.
+    let id = d
+        .to_review(
+            ines,
+            rui,
+            contoso_m365(
+                "Contoso Windows rollout",
+                sample::ADATUM_MPN,
+                &["windows_enterprise"],
+            ),
+            7,
+        )
+        .await?;
+    d.run(
+        rui,
+        id,
+        Command::Reject {
+            reasons: vec!["missing_customer_consent_on_poe".into()],
+            comment: comment("No customer consent on the PoE."),
+        },
+        days(6),
+    )
+    .await?;
+    d.run(
+        ines,
+        id,
+        Command::OpenDispute(DisputeInput {
+            program: None,
+            products: None,
+            details: DisputeDetails::parse("The consent is on page 3 of the SOW.")
+                .map_err(|e| e.to_string())?,
+        }),
+        days(2),
+    )
+    .await?;
+    d.run(sara, id, Command::StartDispute, days(1)).await?;
+
+    // Let the clock catch up: the consent windows and the subscription end pass, and the
+    // e-mails of the past weeks are written to the outbox.
+    let config = cpor_server::Config::new(data.data_dir.clone());
+    let clock = Arc::new(ManualClock::new(d.at(days(41))));
+    let app = cpor_server::state(&config, store.clone(), clock.clone())?;
+    for ago in (0..=41).rev() {
+        clock.set(d.at(days(ago)));
+        cpor_server::worker::run_due(&app).await;
+    }
+
+    println!("Demo data loaded into {}.\n", data.data_dir.display());
+    println!(
+        "Start the service:   cpor serve --data-dir {}",
+        data.data_dir.display()
+    );
+    println!("API documentation:   http://127.0.0.1:8080/api/docs\n");
+    println!("API tokens (send as `Authorization: Bearer <token>`):");
+    for (role, name, org, token) in &tokens {
+        println!("  {:<17} {name:<13} {org:<18} {token}", role.as_str());
+    }
+    println!(
+        "\nTry:  curl -s -H \"Authorization: Bearer {}\" http://127.0.0.1:8080/api/v1/claims",
+        tokens[1].3
+    );
+    let _ = (active, lia);
+    Ok(())
+}
