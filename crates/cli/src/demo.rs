@@ -122,7 +122,9 @@ async fn user(
     Ok((u.actor(), token))
 }
 
-pub async fn run(data: &Data) -> Result<(), String> {
+/// Loads the demo. With `if_empty`, a data directory that already has organisations is
+/// left as it is (so `cpor serve --demo` can be run again).
+pub async fn run(data: &Data, if_empty: bool) -> Result<(), String> {
     let store = open(data).await?;
     if !store
         .organisations()
@@ -130,6 +132,13 @@ pub async fn run(data: &Data) -> Result<(), String> {
         .map_err(|e| e.to_string())?
         .is_empty()
     {
+        if if_empty {
+            println!(
+                "{} already has data: serving it as it is.",
+                data.data_dir.display()
+            );
+            return Ok(());
+        }
         return Err(format!(
             "{} already has organisations; load the demo into an empty data directory",
             data.data_dir.display()

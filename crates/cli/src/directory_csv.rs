@@ -157,16 +157,13 @@ pub async fn read(
                 Some(ends_on),
             ) = (t, s, p, state, channel, starts, ends)
             {
-                if !records.contains_key(&t) {
+                if let std::collections::btree_map::Entry::Vacant(slot) = records.entry(t) {
                     match store.tenant(t).await.map_err(|e| e.to_string())? {
                         Some(existing) => {
-                            records.insert(
-                                t,
-                                TenantRecord {
-                                    subscriptions: Vec::new(),
-                                    ..existing
-                                },
-                            );
+                            slot.insert(TenantRecord {
+                                subscriptions: Vec::new(),
+                                ..existing
+                            });
                         }
                         None => {
                             errors.push(format!("{at}: tenant {t} is neither in the tenants file nor in the directory"));

@@ -56,6 +56,9 @@ enum Top {
         /// How often the worker looks for due timers and e-mails, in milliseconds.
         #[arg(long, env = "CPOR_JOB_POLL_MS", default_value_t = 1000)]
         job_poll_ms: u64,
+        /// Load the demo world first when the data directory is empty (see `cpor demo`).
+        #[arg(long)]
+        demo: bool,
         /// Tests only: read the current time from this file.
         #[arg(long, env = "CPOR_CLOCK_FILE", hide = true)]
         clock_file: Option<PathBuf>,
@@ -103,8 +106,12 @@ fn main() -> std::process::ExitCode {
                 smtp_url,
                 mail_from,
                 job_poll_ms,
+                demo,
                 clock_file,
             } => {
+                if demo {
+                    demo::run(&data, true).await?;
+                }
                 let mut config = cpor_server::Config::new(data.data_dir);
                 config.database_url = data.database_url;
                 config.listen = listen;
@@ -116,7 +123,7 @@ fn main() -> std::process::ExitCode {
                 cpor_server::serve(config).await
             }
             Top::Admin { command, data } => admin::run(command, &data).await,
-            Top::Demo { data } => demo::run(&data).await,
+            Top::Demo { data } => demo::run(&data, false).await,
         }
     });
     match result {

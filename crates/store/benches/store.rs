@@ -161,7 +161,7 @@ async fn fill(w: &Arc<World>, target: u64) {
                 )
                 .await
                 .unwrap();
-                if id.as_uuid().as_u128() % 10 == 0 {
+                if id.as_uuid().as_u128().is_multiple_of(10) {
                     w.ok(&actor, id, w.poe_command(&actor)).await;
                     w.ok(&actor, id, Command::Submit { comment: None }).await;
                 }
