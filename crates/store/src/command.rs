@@ -92,6 +92,7 @@ pub async fn run<T: CommandTx>(
     }
 
     let claim = tx.load_claim(request.claim_id).await?;
+    cpor_domain::claim::authorize(claim.as_ref(), &request.command, &request.actor)?;
     if let (Some(c), Some(expected)) = (&claim, request.expected_version)
         && c.version != expected
     {

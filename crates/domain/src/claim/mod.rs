@@ -15,7 +15,7 @@ mod validate;
 
 pub use apply::{apply, replay};
 pub use command::{Command, ConsentSecret, DisputeInput, DisputeOutcome, Thread, hash_secret};
-pub use decide::{Context, Decision, FollowUp, decide};
+pub use decide::{Context, Decision, FollowUp, authorize, decide};
 pub use dispute::{Dispute, DisputeStatus};
 pub use event::{Event, EventKind, FieldChange, Sla};
 pub use fields::{

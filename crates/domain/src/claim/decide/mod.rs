@@ -193,6 +193,17 @@ fn past(command: &str) -> String {
     }
 }
 
+/// Whether the actor may run the command on this claim at all: the first checks of
+/// [`decide`], which the store also runs before it compares versions, so that a user who
+/// may not act learns that (403/404) rather than that the claim changed (412).
+pub fn authorize(claim: Option<&Claim>, cmd: &Command, actor: &Actor) -> Result<(), DomainError> {
+    check_actor(cmd, actor)?;
+    match claim {
+        Some(c) => check_scope(c, actor),
+        None => Ok(()),
+    }
+}
+
 /// Decides a command on a claim (`None` only for `Create`).
 pub fn decide(
     claim: Option<&Claim>,
