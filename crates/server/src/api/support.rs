@@ -29,10 +29,11 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> ApiResult<T> {
             .strip_prefix("unknown field `")
             .and_then(|r| r.split('`').next())
         {
+            // The path already ends in the unknown field's name.
             let field = if path == "." {
                 name.to_string()
             } else {
-                format!("{path}.{name}")
+                path.clone()
             };
             (
                 field,
