@@ -350,6 +350,27 @@ async fn every_route_answers_every_role_as_spec_section_1_says() {
             );
         }
     }
+    // Uploads (multipart): managers and incentives users of the organisation.
+    for role in EVERYONE {
+        let who = if PARTNER_ROLES.contains(role) {
+            format!("adatum:{role}")
+        } else {
+            format!("operator:{role}")
+        };
+        let r = t.upload(&id, &who, "sow.pdf", pdf()).await;
+        let expected = if POE.contains(role) {
+            StatusCode::OK
+        } else {
+            StatusCode::FORBIDDEN
+        };
+        assert_eq!(r.status, expected, "upload as {who}");
+    }
+    for role in PARTNER_ROLES {
+        let r = t
+            .upload(&id, &format!("litware:{role}"), "sow.pdf", pdf())
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "upload as litware {role}");
+    }
     // The claim is still there, untouched by everything refused.
     let claim = t.claim(&id).await;
     assert_eq!(claim["name"], "Auth");
