@@ -34,12 +34,26 @@ fn body(i: u64) -> serde_json::Value {
 }
 
 /// Creates claims from `clients` tasks until `stop` says so; returns (count, latencies).
-async fn create_load(base: &str, token: &str, clients: usize, until: Instant, cap: u64) -> (u64, Vec<Duration>) {
+async fn create_load(
+    base: &str,
+    token: &str,
+    clients: usize,
+    until: Instant,
+    cap: u64,
+) -> (u64, Vec<Duration>) {
     let done = Arc::new(AtomicU64::new(0));
-    let client = reqwest::Client::builder().pool_max_idle_per_host(clients).build().unwrap();
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(clients)
+        .build()
+        .unwrap();
     let mut tasks = Vec::new();
     for _ in 0..clients {
-        let (client, done, base, token) = (client.clone(), done.clone(), base.to_string(), token.to_string());
+        let (client, done, base, token) = (
+            client.clone(),
+            done.clone(),
+            base.to_string(),
+            token.to_string(),
+        );
         tasks.push(tokio::spawn(async move {
             let mut lat = Vec::new();
             while Instant::now() < until {
@@ -48,7 +62,13 @@ async fn create_load(base: &str, token: &str, clients: usize, until: Instant, ca
                     break;
                 }
                 let t = Instant::now();
-                let r = client.post(format!("{base}/api/v1/claims")).bearer_auth(&token).json(&body(i)).send().await.unwrap();
+                let r = client
+                    .post(format!("{base}/api/v1/claims"))
+                    .bearer_auth(&token)
+                    .json(&body(i))
+                    .send()
+                    .await
+                    .unwrap();
                 assert_eq!(r.status(), 201, "{}", r.text().await.unwrap_or_default());
                 lat.push(t.elapsed());
             }
@@ -72,9 +92,14 @@ fn main() {
         return; // run as a test: nothing to measure
     }
     let quick = std::env::args().any(|a| a == "--quick");
-    let dir = tempfile::tempdir_in(std::env::var("CPOR_BENCH_DIR").unwrap_or_else(|_| ".".into())).unwrap();
+    let dir = tempfile::tempdir_in(std::env::var("CPOR_BENCH_DIR").unwrap_or_else(|_| ".".into()))
+        .unwrap();
     let data = dir.path().to_str().unwrap().to_string();
-    let demo = Command::new(BIN).args(["demo", "--data-dir", &data]).stderr(Stdio::null()).output().unwrap();
+    let demo = Command::new(BIN)
+        .args(["demo", "--data-dir", &data])
+        .stderr(Stdio::null())
+        .output()
+        .unwrap();
     let out = String::from_utf8_lossy(&demo.stdout).to_string();
     let token = |role: &str| {
         out.lines()
@@ -84,15 +109,28 @@ fn main() {
             .to_string()
     };
     let admin = token("incentives_admin");
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let mut server = Command::new(BIN)
-        .args(["serve", "--data-dir", &data, "--listen", &format!("127.0.0.1:{port}")])
+        .args([
+            "serve",
+            "--data-dir",
+            &data,
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+        ])
         .env("CPOR_LOG", "warn")
         .stdout(Stdio::null())
         .spawn()
         .unwrap();
     let base = format!("http://127.0.0.1:{port}");
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async {
         for _ in 0..100 {
             if reqwest::get(format!("{base}/healthz")).await.is_ok() {

@@ -64,7 +64,14 @@ pub fn execute(
                 ),
             )
         })?;
-        let d = decide(Some(other), &follow.command, ctx)?;
+        // A follow-up refused means the other claim moved on since the holders were read
+        // (a concurrent decision on the same keys): the whole command is a conflict.
+        let d = decide(Some(other), &follow.command, ctx).map_err(|_| {
+            DomainError::conflict(
+                "claim",
+                "Another decision on the same association was made at the same moment; reload and try again.",
+            )
+        })?;
         debug_assert!(d.follow_ups.is_empty(), "follow-ups do not chain");
         changes.push(change_of(other.id, Some(other), d.events, ctx, None));
     }

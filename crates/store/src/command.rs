@@ -201,3 +201,13 @@ pub async fn run<T: CommandTx>(
         created,
     })
 }
+
+/// A key taken by a concurrent command: the caller reloads and tries again.
+pub(crate) fn key_taken(key: &AssociationKey) -> StoreError {
+    StoreError::Domain(cpor_domain::DomainError::conflict(
+        "claim",
+        format!(
+            "The association {key} was taken by another claim at the same moment; reload and try again."
+        ),
+    ))
+}

@@ -4,7 +4,9 @@
 //! write the events, the claim's row, its keys, timers and e-mails in one transaction.
 
 mod command;
+mod conv;
 mod error;
+pub mod postgres;
 mod rows;
 pub mod sqlite;
 mod types;

@@ -1,7 +1,6 @@
 //! The embedded SQLite store: a file `cpor.db` in the data directory, in WAL mode with
 //! `synchronous=FULL`, one writer thread (see [`writer`]) and a pool of readers.
 
-mod conv;
 mod pool;
 mod queries;
 mod reference;

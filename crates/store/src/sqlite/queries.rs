@@ -1,7 +1,7 @@
 //! Reads on a connection, shared by the writer (inside a command's transaction) and the
 //! read pool.
 
-use super::conv::{parse, parse_value};
+use crate::conv::{parse, parse_value};
 use crate::rows::{from_micros, micros};
 use crate::{ClaimQuery, Comment, Job, JobKind, Page, Result, User};
 use cpor_domain::claim::{Claim, Event, Thread, Timer, TimerKind};

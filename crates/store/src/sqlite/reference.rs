@@ -1,7 +1,7 @@
 //! Reading and writing the reference data.
 
-use super::conv::{parse, parse_value};
 use crate::Result;
+use crate::conv::{parse, parse_value};
 use cpor_domain::jiff::civil::Date;
 use cpor_domain::reference::{Catalog, Policy, Product, ProgramMap, Reference, SolutionArea};
 use rusqlite::{Connection, OptionalExtension, params};

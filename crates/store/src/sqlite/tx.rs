@@ -5,7 +5,6 @@ use super::queries;
 use crate::command::{CommandTx, IdempotencyRecord};
 use crate::rows::{ClaimRow, micros};
 use crate::{JobKind, Result, StoreError};
-use cpor_domain::DomainError;
 use cpor_domain::claim::{Claim, Event, EventKind, Notification, Timer, replay};
 use cpor_domain::jiff::Timestamp;
 use cpor_domain::keys::{AssociationKey, KeyHolder};
@@ -28,7 +27,7 @@ impl CommandTx for SqliteTx<'_> {
         row.map(|(request_hash, claim, version, created)| {
             Ok(IdempotencyRecord {
                 request_hash,
-                claim_id: super::conv::parse("claim id", &claim)?,
+                claim_id: crate::conv::parse("claim id", &claim)?,
                 version: version as u64,
                 created,
             })
@@ -211,7 +210,7 @@ impl CommandTx for SqliteTx<'_> {
             Err(rusqlite::Error::SqliteFailure(f, _))
                 if f.code == rusqlite::ErrorCode::ConstraintViolation =>
             {
-                Err(key_taken(key))
+                Err(crate::command::key_taken(key))
             }
             Err(e) => Err(e.into()),
         }
@@ -322,14 +321,4 @@ pub fn complete_job(conn: &Connection, id: i64, now: Timestamp, outcome: &str) -
     )?
     .execute(params![id, micros(now), outcome])?;
     Ok(())
-}
-
-/// A key taken by a concurrent command: the caller retries or reloads.
-pub fn key_taken(key: &AssociationKey) -> StoreError {
-    StoreError::Domain(DomainError::conflict(
-        "claim",
-        format!(
-            "The association {key} was taken by another claim at the same moment; reload and try again."
-        ),
-    ))
 }

@@ -190,7 +190,8 @@ pub fn litware_teams(name: &str) -> ClaimInput {
 }
 
 /// Declares one test per conformance case for a backend: `conformance!(make_fixture)`
-/// where `make_fixture()` is an async fn returning a fresh [`Fixture`].
+/// where `make_fixture()` is an async fn returning a fresh [`Fixture`], or `None` when
+/// the backend is not available here (see [`postgres_url`]).
 #[macro_export]
 macro_rules! conformance {
     ($make:path) => {
@@ -219,10 +220,45 @@ macro_rules! conformance {
         $(
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn $case() {
-                let f = $make().await;
+                let Some(f) = $make().await else { return };
                 suite::cases::$case(f.store.clone()).await;
                 drop(f);
             }
         )+
     };
+}
+
+/// The PostgreSQL server the tests may use (`scripts/test` starts one). Without it the
+/// PostgreSQL tests are skipped, loudly, unless `CPOR_REQUIRE_POSTGRES` is set (as in CI),
+/// where a missing server is a failure.
+pub fn postgres_url() -> Option<String> {
+    match std::env::var("CPOR_TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ if std::env::var_os("CPOR_REQUIRE_POSTGRES").is_some() => {
+            panic!(
+                "CPOR_REQUIRE_POSTGRES is set but CPOR_TEST_DATABASE_URL is not: start PostgreSQL with scripts/test"
+            )
+        }
+        _ => {
+            eprintln!(
+                "skipped: no PostgreSQL (CPOR_TEST_DATABASE_URL is not set; scripts/test starts one)"
+            );
+            None
+        }
+    }
+}
+
+/// A new, empty database on the test server; its URL.
+pub async fn fresh_postgres_database(url: &str) -> String {
+    use sqlx::Connection;
+    let name = format!("cpor_test_{}", Uuid::now_v7().simple());
+    let mut admin = sqlx::PgConnection::connect(url)
+        .await
+        .expect("connect to the test PostgreSQL");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut admin)
+        .await
+        .expect("create database");
+    let (base, _) = url.rsplit_once('/').expect("a database URL");
+    format!("{base}/{name}")
 }

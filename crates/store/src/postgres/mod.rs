@@ -1,0 +1,556 @@
+//! The PostgreSQL store: several `cpor serve` processes may share one database. Commands
+//! lock their claim's row; due jobs are taken with `FOR UPDATE SKIP LOCKED` and a lease;
+//! reference data carries a version so every process reloads it after a change.
+
+mod error;
+mod queries;
+mod schema;
+mod tx;
+
+use crate::rows::micros;
+use crate::{
+    ClaimQuery, CommandOutcome, CommandRequest, Comment, ImportSummary, Job, JobStats, Page,
+    Result, Store, StoreError, User,
+};
+use async_trait::async_trait;
+use cpor_domain::claim::{Claim, Event, Thread, Timer};
+use cpor_domain::jiff::civil::Date;
+use cpor_domain::jiff::{SignedDuration, Timestamp};
+use cpor_domain::keys::{AssociationKey, KeyHolder};
+use cpor_domain::reference::{Location, Organisation, Policy, Product, Reference, TenantRecord};
+use cpor_domain::values::{ClaimId, DomainName, OrgId, TenantId, UserId};
+use error::{is_retryable, is_unique_violation, map};
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::{PgConnection, Row};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+pub struct PgStore {
+    pool: PgPool,
+    /// The reference data and the version it was loaded at.
+    reference: Mutex<Option<(i64, Arc<Reference>)>>,
+}
+
+impl PgStore {
+    /// Connects to `url` with a pool of `pool_size` connections and applies migrations.
+    /// Waiting for a connection gives up after a second, so a lost database answers 503
+    /// promptly; the pool reconnects by itself when the database returns.
+    pub async fn connect(url: &str, pool_size: u32) -> Result<PgStore> {
+        let pool = PgPoolOptions::new()
+            .max_connections(pool_size.max(1))
+            .acquire_timeout(Duration::from_secs(1))
+            .test_before_acquire(true)
+            .connect(url)
+            .await
+            .map_err(map)?;
+        schema::migrate(&pool).await?;
+        Ok(PgStore {
+            pool,
+            reference: Mutex::new(None),
+        })
+    }
+
+    async fn conn(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Postgres>> {
+        self.pool.acquire().await.map_err(map)
+    }
+
+    /// Runs `f` in a transaction that also bumps the reference version.
+    async fn reference_write<F>(&self, f: F) -> Result<()>
+    where
+        F: for<'c> FnOnce(&'c mut PgConnection) -> futures::future::BoxFuture<'c, Result<()>>
+            + Send,
+    {
+        let mut tx = self.pool.begin().await.map_err(map)?;
+        f(&mut tx).await?;
+        sqlx::query(
+            "UPDATE settings SET value = (value::bigint + 1)::text WHERE key = 'ref_version'",
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(map)?;
+        tx.commit().await.map_err(map)?;
+        if let Ok(mut r) = self.reference.lock() {
+            *r = None;
+        }
+        Ok(())
+    }
+
+    async fn run_command(&self, request: &CommandRequest) -> Result<CommandOutcome> {
+        let reference = self.reference().await?;
+        let tx = self.pool.begin().await.map_err(map)?;
+        let mut ptx = tx::PgTx { tx };
+        match crate::command::run(&mut ptx, request, &reference).await {
+            Ok(out) => {
+                ptx.tx.commit().await.map_err(map)?;
+                Ok(out)
+            }
+            Err(e) => {
+                let _ = ptx.tx.rollback().await;
+                Err(e)
+            }
+        }
+    }
+}
+
+fn set_setting(
+    key: &'static str,
+    value: String,
+) -> impl for<'c> FnOnce(&'c mut PgConnection) -> futures::future::BoxFuture<'c, Result<()>> + Send
+{
+    move |c| {
+        Box::pin(async move {
+            sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+                .bind(key)
+                .bind(value)
+                .execute(c)
+                .await
+                .map_err(map)?;
+            Ok(())
+        })
+    }
+}
+
+async fn insert_location(c: &mut PgConnection, org: OrgId, l: &Location) -> Result<()> {
+    sqlx::query("INSERT INTO locations (mpn_id, org_id, name) VALUES ($1, $2, $3)")
+        .bind(l.mpn_id.as_str())
+        .bind(org.to_string())
+        .bind(&l.name)
+        .execute(c)
+        .await
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                StoreError::Duplicate {
+                    field: "mpn_id",
+                    value: l.mpn_id.to_string(),
+                }
+            } else {
+                map(e)
+            }
+        })?;
+    Ok(())
+}
+
+#[async_trait]
+impl Store for PgStore {
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+
+    async fn ping(&self) -> Result<()> {
+        let mut c = self.conn().await?;
+        sqlx::query("SELECT 1")
+            .execute(&mut *c)
+            .await
+            .map_err(map)?;
+        Ok(())
+    }
+
+    async fn reference(&self) -> Result<Arc<Reference>> {
+        let mut c = self.conn().await?;
+        let version = queries::ref_version(&mut c).await?;
+        if let Ok(guard) = self.reference.lock()
+            && let Some((v, r)) = guard.as_ref()
+            && *v == version
+        {
+            return Ok(r.clone());
+        }
+        let r = Arc::new(queries::reference(&mut c).await?);
+        if let Ok(mut guard) = self.reference.lock() {
+            *guard = Some((version, r.clone()));
+        }
+        Ok(r)
+    }
+
+    async fn set_policy(&self, policy: &Policy) -> Result<()> {
+        Reference::new(Default::default(), Default::default(), policy.clone(), [])
+            .map_err(|e| StoreError::Domain(cpor_domain::DomainError::new(vec![e])))?;
+        self.reference_write(set_setting("policy", serde_json::to_string(policy)?))
+            .await
+    }
+
+    async fn upsert_product(&self, product: &Product) -> Result<()> {
+        let p = product.clone();
+        self.reference_write(move |c| {
+            Box::pin(async move {
+                sqlx::query(
+                    "INSERT INTO catalog (id, name, solution_area, dynamics_365, position)
+                     VALUES ($1, $2, $3, $4, (SELECT coalesce(max(position), 0) + 1 FROM catalog))
+                     ON CONFLICT (id) DO UPDATE SET name = excluded.name, solution_area = excluded.solution_area,
+                         dynamics_365 = excluded.dynamics_365",
+                )
+                .bind(p.id.as_str())
+                .bind(&p.name)
+                .bind(p.solution_area.as_str())
+                .bind(p.dynamics_365)
+                .execute(c)
+                .await
+                .map_err(map)?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    async fn add_holiday(&self, date: Date, name: Option<&str>) -> Result<bool> {
+        let name = name.map(str::to_string);
+        let added = Arc::new(Mutex::new(false));
+        let flag = added.clone();
+        self.reference_write(move |c| {
+            Box::pin(async move {
+                let r = sqlx::query("INSERT INTO holidays (date, name) VALUES ($1, $2) ON CONFLICT (date) DO NOTHING")
+                    .bind(date.to_string())
+                    .bind(name)
+                    .execute(c)
+                    .await
+                    .map_err(map)?;
+                if let Ok(mut f) = flag.lock() {
+                    *f = r.rows_affected() == 1;
+                }
+                Ok(())
+            })
+        })
+        .await?;
+        Ok(added.lock().map(|f| *f).unwrap_or(false))
+    }
+
+    async fn remove_holiday(&self, date: Date) -> Result<bool> {
+        let removed = Arc::new(Mutex::new(false));
+        let flag = removed.clone();
+        self.reference_write(move |c| {
+            Box::pin(async move {
+                let r = sqlx::query("DELETE FROM holidays WHERE date = $1")
+                    .bind(date.to_string())
+                    .execute(c)
+                    .await
+                    .map_err(map)?;
+                if let Ok(mut f) = flag.lock() {
+                    *f = r.rows_affected() == 1;
+                }
+                Ok(())
+            })
+        })
+        .await?;
+        Ok(removed.lock().map(|f| *f).unwrap_or(false))
+    }
+
+    async fn holidays(&self) -> Result<Vec<(Date, Option<String>)>> {
+        queries::holidays(&mut *self.conn().await?).await
+    }
+
+    async fn import_directory(&self, tenants: &[TenantRecord]) -> Result<ImportSummary> {
+        let mut tx = self.pool.begin().await.map_err(map)?;
+        let mut summary = ImportSummary::default();
+        let now = micros(Timestamp::now());
+        for t in tenants {
+            let id = t.tenant_id.to_string();
+            sqlx::query(
+                "INSERT INTO tenants (tenant_id, imported_at) VALUES ($1, $2)
+                 ON CONFLICT (tenant_id) DO UPDATE SET imported_at = excluded.imported_at",
+            )
+            .bind(&id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(map)?;
+            for sql in [
+                "DELETE FROM tenant_domains WHERE tenant_id = $1",
+                "DELETE FROM subscriptions WHERE tenant_id = $1",
+            ] {
+                sqlx::query(sql)
+                    .bind(&id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map)?;
+            }
+            for d in &t.domains {
+                sqlx::query(
+                    "INSERT INTO tenant_domains (domain, tenant_id) VALUES ($1, $2)
+                     ON CONFLICT (domain) DO UPDATE SET tenant_id = excluded.tenant_id",
+                )
+                .bind(d.as_str())
+                .bind(&id)
+                .execute(&mut *tx)
+                .await
+                .map_err(map)?;
+                summary.domains += 1;
+            }
+            for s in &t.subscriptions {
+                sqlx::query(
+                    "INSERT INTO subscriptions (subscription_id, tenant_id, product, state, channel, starts_on, ends_on)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)
+                     ON CONFLICT (subscription_id) DO UPDATE SET tenant_id = excluded.tenant_id, product = excluded.product,
+                         state = excluded.state, channel = excluded.channel, starts_on = excluded.starts_on,
+                         ends_on = excluded.ends_on",
+                )
+                .bind(s.id.to_string())
+                .bind(&id)
+                .bind(s.product.as_str())
+                .bind(s.state.as_str())
+                .bind(s.channel.as_str())
+                .bind(s.starts_on.to_string())
+                .bind(s.ends_on.map(|d| d.to_string()))
+                .execute(&mut *tx)
+                .await
+                .map_err(map)?;
+                summary.subscriptions += 1;
+            }
+            summary.tenants += 1;
+        }
+        tx.commit().await.map_err(map)?;
+        Ok(summary)
+    }
+
+    async fn tenant(&self, id: TenantId) -> Result<Option<TenantRecord>> {
+        queries::tenant(&mut *self.conn().await?, id).await
+    }
+
+    async fn tenant_of_domain(&self, domain: &DomainName) -> Result<Option<TenantId>> {
+        let mut c = self.conn().await?;
+        let t: Option<String> =
+            sqlx::query_scalar("SELECT tenant_id FROM tenant_domains WHERE domain = $1")
+                .bind(domain.as_str())
+                .fetch_optional(&mut *c)
+                .await
+                .map_err(map)?;
+        t.map(|t| crate::conv::parse_value(&t)).transpose()
+    }
+
+    async fn create_organisation(&self, org: &Organisation, now: Timestamp) -> Result<()> {
+        let mut tx = self.pool.begin().await.map_err(map)?;
+        sqlx::query("INSERT INTO organisations (id, name, created_at) VALUES ($1, $2, $3)")
+            .bind(org.id.to_string())
+            .bind(org.name.as_str())
+            .bind(micros(now))
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| {
+                if is_unique_violation(&e) {
+                    StoreError::Duplicate {
+                        field: "id",
+                        value: org.id.to_string(),
+                    }
+                } else {
+                    map(e)
+                }
+            })?;
+        for l in &org.locations {
+            insert_location(&mut tx, org.id, l).await?;
+        }
+        tx.commit().await.map_err(map)?;
+        Ok(())
+    }
+
+    async fn add_location(&self, org: OrgId, location: &Location) -> Result<()> {
+        let mut c = self.conn().await?;
+        if queries::organisation(&mut c, org).await?.is_none() {
+            return Err(StoreError::NotFound("organisation"));
+        }
+        insert_location(&mut c, org, location).await
+    }
+
+    async fn organisation(&self, id: OrgId) -> Result<Option<Organisation>> {
+        queries::organisation(&mut *self.conn().await?, id).await
+    }
+
+    async fn organisations(&self) -> Result<Vec<Organisation>> {
+        let mut c = self.conn().await?;
+        let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM organisations ORDER BY name, id")
+            .fetch_all(&mut *c)
+            .await
+            .map_err(map)?;
+        let mut out = Vec::new();
+        for id in ids {
+            if let Some(o) =
+                queries::organisation(&mut c, crate::conv::parse("organisation id", &id)?).await?
+            {
+                out.push(o);
+            }
+        }
+        Ok(out)
+    }
+
+    async fn create_user(&self, u: &User, token_hash: &str) -> Result<()> {
+        let mut tx = self.pool.begin().await.map_err(map)?;
+        if let Some(org) = u.org_id
+            && queries::organisation(&mut tx, org).await?.is_none()
+        {
+            return Err(StoreError::NotFound("organisation"));
+        }
+        sqlx::query("INSERT INTO users (id, org_id, email, name, role, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(u.id.to_string())
+            .bind(u.org_id.map(|o| o.to_string()))
+            .bind(u.email.as_str())
+            .bind(&u.name)
+            .bind(u.role.as_str())
+            .bind(micros(u.created_at))
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| {
+                if is_unique_violation(&e) {
+                    StoreError::Duplicate {
+                        field: "email",
+                        value: u.email.to_string(),
+                    }
+                } else {
+                    map(e)
+                }
+            })?;
+        sqlx::query("INSERT INTO api_tokens (token_hash, user_id, created_at) VALUES ($1, $2, $3)")
+            .bind(token_hash)
+            .bind(u.id.to_string())
+            .bind(micros(u.created_at))
+            .execute(&mut *tx)
+            .await
+            .map_err(map)?;
+        tx.commit().await.map_err(map)?;
+        Ok(())
+    }
+
+    async fn add_token(&self, user: UserId, token_hash: &str, now: Timestamp) -> Result<()> {
+        let mut c = self.conn().await?;
+        sqlx::query("INSERT INTO api_tokens (token_hash, user_id, created_at) VALUES ($1, $2, $3)")
+            .bind(token_hash)
+            .bind(user.to_string())
+            .bind(micros(now))
+            .execute(&mut *c)
+            .await
+            .map_err(map)?;
+        Ok(())
+    }
+
+    async fn user_by_token(&self, token_hash: &str) -> Result<Option<User>> {
+        queries::user_by_token(&mut *self.conn().await?, token_hash).await
+    }
+
+    async fn users(&self, org: Option<OrgId>) -> Result<Vec<User>> {
+        queries::users(&mut *self.conn().await?, org).await
+    }
+
+    async fn execute(&self, request: CommandRequest) -> Result<CommandOutcome> {
+        self.run_command(&request).await
+    }
+
+    async fn claim(&self, id: ClaimId) -> Result<Option<Claim>> {
+        queries::claim(&mut *self.conn().await?, id, false).await
+    }
+
+    async fn claim_by_consent(&self, token_hash: &str) -> Result<Option<Claim>> {
+        queries::claim_by_consent(&mut *self.conn().await?, token_hash).await
+    }
+
+    async fn claims(&self, query: &ClaimQuery) -> Result<Page<Claim, ClaimId>> {
+        queries::claims(&mut *self.conn().await?, query).await
+    }
+
+    async fn review_queue(
+        &self,
+        after: Option<(Timestamp, ClaimId)>,
+        limit: u32,
+    ) -> Result<Page<Claim, (Timestamp, ClaimId)>> {
+        queries::review_queue(&mut *self.conn().await?, after, limit).await
+    }
+
+    async fn history(&self, id: ClaimId, after_seq: u64, limit: u32) -> Result<Vec<Event>> {
+        queries::events(&mut *self.conn().await?, id, after_seq, limit).await
+    }
+
+    async fn comments(
+        &self,
+        id: ClaimId,
+        thread: Option<Thread>,
+        after_seq: u64,
+        limit: u32,
+    ) -> Result<Vec<Comment>> {
+        queries::comments(&mut *self.conn().await?, id, thread, after_seq, limit).await
+    }
+
+    async fn key_holder(&self, key: &AssociationKey) -> Result<Option<KeyHolder>> {
+        queries::key_holder(&mut *self.conn().await?, key).await
+    }
+
+    async fn take_due_jobs(
+        &self,
+        now: Timestamp,
+        limit: u32,
+        lease: SignedDuration,
+    ) -> Result<Vec<Job>> {
+        let until = now.checked_add(lease).unwrap_or(Timestamp::MAX);
+        let mut c = self.conn().await?;
+        let rows = sqlx::query(
+            "UPDATE jobs SET locked_until = $2 WHERE id IN (
+                 SELECT id FROM jobs WHERE done_at IS NULL AND due_at <= $1
+                     AND (locked_until IS NULL OR locked_until <= $1)
+                 ORDER BY due_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
+             RETURNING id, payload, due_at, attempts",
+        )
+        .bind(micros(now))
+        .bind(micros(until))
+        .bind(i64::from(limit))
+        .fetch_all(&mut *c)
+        .await
+        .map_err(map)?;
+        let mut jobs = rows
+            .iter()
+            .map(|r| {
+                Ok(Job {
+                    id: r.get(0),
+                    kind: serde_json::from_str(&r.get::<String, _>(1))?,
+                    due_at: crate::rows::from_micros(r.get(2)),
+                    attempts: r.get::<i64, _>(3) as u32,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        jobs.sort_by_key(|j| (j.due_at, j.id));
+        Ok(jobs)
+    }
+
+    async fn finish_job(&self, id: i64, now: Timestamp, outcome: &str) -> Result<()> {
+        tx::complete_job(&mut *self.conn().await?, id, now, outcome).await
+    }
+
+    async fn retry_job(&self, id: i64, error: &str, retry_at: Timestamp) -> Result<()> {
+        let mut c = self.conn().await?;
+        sqlx::query(
+            "UPDATE jobs SET attempts = attempts + 1, last_error = $2, due_at = $3, locked_until = NULL
+             WHERE id = $1 AND done_at IS NULL",
+        )
+        .bind(id)
+        .bind(error)
+        .bind(micros(retry_at))
+        .execute(&mut *c)
+        .await
+        .map_err(map)?;
+        Ok(())
+    }
+
+    async fn job_stats(&self, now: Timestamp) -> Result<JobStats> {
+        let mut c = self.conn().await?;
+        let r = sqlx::query(
+            "SELECT count(*) FILTER (WHERE due_at <= $1), count(*) FILTER (WHERE attempts > 0) FROM jobs WHERE done_at IS NULL",
+        )
+        .bind(micros(now))
+        .fetch_one(&mut *c)
+        .await
+        .map_err(map)?;
+        Ok(JobStats {
+            due: r.get::<i64, _>(0) as u64,
+            failing: r.get::<i64, _>(1) as u64,
+        })
+    }
+
+    async fn pending_timers(&self, id: ClaimId) -> Result<Vec<Timer>> {
+        queries::pending_timers(&mut *self.conn().await?, id).await
+    }
+
+    async fn backup(&self, _path: &Path) -> Result<()> {
+        Err(StoreError::Internal(
+            "on PostgreSQL, back up with pg_dump (or the server's own backups); cpor admin backup is for the embedded database".into(),
+        ))
+    }
+}
+
+/// Whether an error is worth retrying the whole command for.
+pub fn retryable(e: &sqlx::Error) -> bool {
+    is_retryable(e)
+}

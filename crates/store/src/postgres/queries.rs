@@ -1,0 +1,412 @@
+//! Reads on a connection, shared by command transactions and plain reads.
+
+use super::error::map;
+use crate::conv::{parse, parse_value};
+use crate::rows::{from_micros, micros};
+use crate::{ClaimQuery, Comment, Page, Result, User};
+use cpor_domain::claim::{Claim, Event, Thread, Timer, TimerKind};
+use cpor_domain::jiff::Timestamp;
+use cpor_domain::jiff::civil::Date;
+use cpor_domain::keys::{AssociationKey, KeyHolder};
+use cpor_domain::reference::{
+    Catalog, Location, Organisation, Policy, Product, ProgramMap, Reference, Subscription,
+    TenantRecord,
+};
+use cpor_domain::values::{ClaimId, DomainName, OrgId, OrganisationName, TenantId};
+use sqlx::{PgConnection, QueryBuilder, Row};
+
+fn claim_of(state: Option<String>) -> Result<Option<Claim>> {
+    state
+        .map(|s| serde_json::from_str(&s).map_err(Into::into))
+        .transpose()
+}
+
+pub async fn claim(c: &mut PgConnection, id: ClaimId, lock: bool) -> Result<Option<Claim>> {
+    let sql = if lock {
+        "SELECT state FROM claims WHERE id = $1 FOR UPDATE"
+    } else {
+        "SELECT state FROM claims WHERE id = $1"
+    };
+    let s: Option<String> = sqlx::query_scalar(sql)
+        .bind(id.to_string())
+        .fetch_optional(c)
+        .await
+        .map_err(map)?;
+    claim_of(s)
+}
+
+pub async fn claim_by_consent(c: &mut PgConnection, hash: &str) -> Result<Option<Claim>> {
+    let s: Option<String> =
+        sqlx::query_scalar("SELECT state FROM claims WHERE consent_token_hash = $1")
+            .bind(hash)
+            .fetch_optional(c)
+            .await
+            .map_err(map)?;
+    claim_of(s)
+}
+
+pub async fn events(
+    c: &mut PgConnection,
+    id: ClaimId,
+    after_seq: u64,
+    limit: u32,
+) -> Result<Vec<Event>> {
+    let rows: Vec<String> = sqlx::query_scalar(
+        "SELECT event FROM claim_events WHERE claim_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+    )
+    .bind(id.to_string())
+    .bind(after_seq as i64)
+    .bind(i64::from(limit))
+    .fetch_all(c)
+    .await
+    .map_err(map)?;
+    rows.iter()
+        .map(|s| serde_json::from_str(s).map_err(Into::into))
+        .collect()
+}
+
+pub async fn organisation(c: &mut PgConnection, id: OrgId) -> Result<Option<Organisation>> {
+    let name: Option<String> = sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1")
+        .bind(id.to_string())
+        .fetch_optional(&mut *c)
+        .await
+        .map_err(map)?;
+    let Some(name) = name else { return Ok(None) };
+    let rows = sqlx::query("SELECT mpn_id, name FROM locations WHERE org_id = $1 ORDER BY mpn_id")
+        .bind(id.to_string())
+        .fetch_all(&mut *c)
+        .await
+        .map_err(map)?;
+    let mut locations = Vec::new();
+    for r in rows {
+        locations.push(Location {
+            mpn_id: parse_value(&r.get::<String, _>(0))?,
+            name: r.get(1),
+        });
+    }
+    Ok(Some(Organisation {
+        id,
+        name: parse_value::<OrganisationName>(&name)?,
+        locations,
+    }))
+}
+
+pub async fn tenant(c: &mut PgConnection, id: TenantId) -> Result<Option<TenantRecord>> {
+    let exists: Option<i32> = sqlx::query_scalar("SELECT 1 FROM tenants WHERE tenant_id = $1")
+        .bind(id.to_string())
+        .fetch_optional(&mut *c)
+        .await
+        .map_err(map)?;
+    if exists.is_none() {
+        return Ok(None);
+    }
+    let domains: Vec<String> = sqlx::query_scalar(
+        "SELECT domain FROM tenant_domains WHERE tenant_id = $1 ORDER BY domain",
+    )
+    .bind(id.to_string())
+    .fetch_all(&mut *c)
+    .await
+    .map_err(map)?;
+    let rows = sqlx::query(
+        "SELECT subscription_id, product, state, channel, starts_on, ends_on FROM subscriptions
+         WHERE tenant_id = $1 ORDER BY subscription_id",
+    )
+    .bind(id.to_string())
+    .fetch_all(&mut *c)
+    .await
+    .map_err(map)?;
+    let mut subscriptions = Vec::new();
+    for r in rows {
+        subscriptions.push(Subscription {
+            id: parse_value(&r.get::<String, _>(0))?,
+            product: parse_value(&r.get::<String, _>(1))?,
+            state: parse_value(&r.get::<String, _>(2))?,
+            channel: parse_value(&r.get::<String, _>(3))?,
+            starts_on: parse("date", &r.get::<String, _>(4))?,
+            ends_on: r
+                .get::<Option<String>, _>(5)
+                .map(|e| parse("date", &e))
+                .transpose()?,
+        });
+    }
+    Ok(Some(TenantRecord {
+        tenant_id: id,
+        domains: domains
+            .iter()
+            .map(|d| parse_value::<DomainName>(d))
+            .collect::<Result<_>>()?,
+        subscriptions,
+    }))
+}
+
+pub async fn holders(c: &mut PgConnection, tenant: TenantId) -> Result<Vec<KeyHolder>> {
+    let rows =
+        sqlx::query("SELECT key_json, claim_id, org_id FROM association_keys WHERE tenant_id = $1")
+            .bind(tenant.to_string())
+            .fetch_all(c)
+            .await
+            .map_err(map)?;
+    rows.iter().map(holder_of).collect()
+}
+
+fn holder_of(r: &sqlx::postgres::PgRow) -> Result<KeyHolder> {
+    Ok(KeyHolder {
+        key: serde_json::from_str(&r.get::<String, _>(0))?,
+        claim_id: parse("claim id", &r.get::<String, _>(1))?,
+        org_id: parse("organisation id", &r.get::<String, _>(2))?,
+    })
+}
+
+pub async fn key_holder(c: &mut PgConnection, key: &AssociationKey) -> Result<Option<KeyHolder>> {
+    let r = sqlx::query("SELECT key_json, claim_id, org_id FROM association_keys WHERE key = $1")
+        .bind(key.as_string())
+        .fetch_optional(c)
+        .await
+        .map_err(map)?;
+    r.as_ref().map(holder_of).transpose()
+}
+
+pub async fn claims(c: &mut PgConnection, q: &ClaimQuery) -> Result<Page<Claim, ClaimId>> {
+    let mut b: QueryBuilder<sqlx::Postgres> =
+        QueryBuilder::new("SELECT state FROM claims WHERE TRUE");
+    let eq = |b: &mut QueryBuilder<sqlx::Postgres>, col: &str, v: Option<String>| {
+        if let Some(v) = v {
+            b.push(format!(" AND {col} = ")).push_bind(v);
+        }
+    };
+    eq(&mut b, "org_id", q.org_id.map(|v| v.to_string()));
+    eq(&mut b, "status", q.status.map(|v| v.as_str().to_string()));
+    eq(&mut b, "phase", q.phase.map(|v| v.as_str().to_string()));
+    eq(
+        &mut b,
+        "solution_area",
+        q.solution_area.map(|v| v.as_str().to_string()),
+    );
+    eq(&mut b, "mpn_id", q.mpn_id.as_ref().map(|v| v.to_string()));
+    eq(&mut b, "tenant_id", q.tenant_id.map(|v| v.to_string()));
+    if let Some(after) = q.after {
+        b.push(" AND id < ").push_bind(after.to_string());
+    }
+    if let Some(words) = q.q.as_deref().map(str::trim).filter(|w| !w.is_empty()) {
+        let pattern = format!(
+            "%{}%",
+            words
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        b.push(" AND (name ILIKE ")
+            .push_bind(pattern.clone())
+            .push(" OR domain ILIKE ")
+            .push_bind(pattern)
+            .push(")");
+    }
+    b.push(" ORDER BY id DESC LIMIT ")
+        .push_bind(i64::from(q.limit) + 1);
+    let mut states: Vec<String> = b.build_query_scalar().fetch_all(c).await.map_err(map)?;
+    let more = states.len() > q.limit as usize;
+    states.truncate(q.limit as usize);
+    let items: Vec<Claim> = states
+        .iter()
+        .map(|s| serde_json::from_str(s))
+        .collect::<std::result::Result<_, _>>()?;
+    let next = if more {
+        items.last().map(|c| c.id)
+    } else {
+        None
+    };
+    Ok(Page { items, next })
+}
+
+pub async fn review_queue(
+    c: &mut PgConnection,
+    after: Option<(Timestamp, ClaimId)>,
+    limit: u32,
+) -> Result<Page<Claim, (Timestamp, ClaimId)>> {
+    let (due, id) = match after {
+        Some((t, id)) => (micros(t), id.to_string()),
+        None => (i64::MIN, String::new()),
+    };
+    let mut states: Vec<String> = sqlx::query_scalar(
+        "SELECT state FROM claims WHERE queue_due IS NOT NULL AND (queue_due, id) > ($1, $2)
+         ORDER BY queue_due, id LIMIT $3",
+    )
+    .bind(due)
+    .bind(id)
+    .bind(i64::from(limit) + 1)
+    .fetch_all(c)
+    .await
+    .map_err(map)?;
+    let more = states.len() > limit as usize;
+    states.truncate(limit as usize);
+    let items: Vec<Claim> = states
+        .iter()
+        .map(|s| serde_json::from_str(s))
+        .collect::<std::result::Result<_, _>>()?;
+    let next = if more {
+        items.last().and_then(|c| {
+            crate::rows::ClaimRow::of(c)
+                .ok()?
+                .queue_due
+                .map(|d| (from_micros(d), c.id))
+        })
+    } else {
+        None
+    };
+    Ok(Page { items, next })
+}
+
+pub async fn comments(
+    c: &mut PgConnection,
+    id: ClaimId,
+    thread: Option<Thread>,
+    after_seq: u64,
+    limit: u32,
+) -> Result<Vec<Comment>> {
+    let rows = sqlx::query(
+        "SELECT id, thread, seq, at, author, body FROM comments
+         WHERE claim_id = $1 AND seq > $2 AND ($3::text IS NULL OR thread = $3) ORDER BY seq LIMIT $4",
+    )
+    .bind(id.to_string())
+    .bind(after_seq as i64)
+    .bind(thread.map(|t| t.as_str()))
+    .bind(i64::from(limit))
+    .fetch_all(c)
+    .await
+    .map_err(map)?;
+    rows.iter()
+        .map(|r| {
+            Ok(Comment {
+                id: parse("comment id", &r.get::<String, _>(0))?,
+                claim_id: id,
+                thread: parse_value(&r.get::<String, _>(1))?,
+                seq: r.get::<i64, _>(2) as u64,
+                at: from_micros(r.get(3)),
+                author: serde_json::from_str(&r.get::<String, _>(4))?,
+                body: parse_value(&r.get::<String, _>(5))?,
+            })
+        })
+        .collect()
+}
+
+fn user_of(r: &sqlx::postgres::PgRow) -> Result<User> {
+    Ok(User {
+        id: parse("user id", &r.get::<String, _>(0))?,
+        org_id: r
+            .get::<Option<String>, _>(1)
+            .map(|o| parse("organisation id", &o))
+            .transpose()?,
+        email: parse_value(&r.get::<String, _>(2))?,
+        name: r.get(3),
+        role: parse_value(&r.get::<String, _>(4))?,
+        created_at: from_micros(r.get(5)),
+    })
+}
+
+pub async fn user_by_token(c: &mut PgConnection, hash: &str) -> Result<Option<User>> {
+    let r = sqlx::query(
+        "SELECT u.id, u.org_id, u.email, u.name, u.role, u.created_at FROM api_tokens t
+         JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
+    )
+    .bind(hash)
+    .fetch_optional(c)
+    .await
+    .map_err(map)?;
+    r.as_ref().map(user_of).transpose()
+}
+
+pub async fn users(c: &mut PgConnection, org: Option<OrgId>) -> Result<Vec<User>> {
+    let rows = sqlx::query(
+        "SELECT id, org_id, email, name, role, created_at FROM users
+         WHERE ($1::text IS NULL AND org_id IS NULL) OR org_id = $1 ORDER BY lower(email)",
+    )
+    .bind(org.map(|o| o.to_string()))
+    .fetch_all(c)
+    .await
+    .map_err(map)?;
+    rows.iter().map(user_of).collect()
+}
+
+pub async fn pending_timers(c: &mut PgConnection, id: ClaimId) -> Result<Vec<Timer>> {
+    let rows = sqlx::query(
+        "SELECT timer, due_at FROM jobs WHERE claim_id = $1 AND kind = 'timer' AND done_at IS NULL",
+    )
+    .bind(id.to_string())
+    .fetch_all(c)
+    .await
+    .map_err(map)?;
+    let mut out = rows
+        .iter()
+        .map(|r| {
+            Ok(Timer {
+                kind: parse_value::<TimerKind>(&r.get::<String, _>(0))?,
+                due: from_micros(r.get(1)),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    out.sort();
+    Ok(out)
+}
+
+pub async fn ref_version(c: &mut PgConnection) -> Result<i64> {
+    let v: String = sqlx::query_scalar("SELECT value FROM settings WHERE key = 'ref_version'")
+        .fetch_one(c)
+        .await
+        .map_err(map)?;
+    Ok(v.parse().unwrap_or(0))
+}
+
+pub async fn reference(c: &mut PgConnection) -> Result<Reference> {
+    let rows = sqlx::query(
+        "SELECT id, name, solution_area, dynamics_365 FROM catalog ORDER BY position, id",
+    )
+    .fetch_all(&mut *c)
+    .await
+    .map_err(map)?;
+    let mut products = Vec::new();
+    for r in rows {
+        products.push(Product {
+            id: parse_value(&r.get::<String, _>(0))?,
+            name: r.get(1),
+            solution_area: parse_value(&r.get::<String, _>(2))?,
+            dynamics_365: r.get(3),
+        });
+    }
+    let setting = |v: Option<String>| v;
+    let policy: Option<String> =
+        sqlx::query_scalar("SELECT value FROM settings WHERE key = 'policy'")
+            .fetch_optional(&mut *c)
+            .await
+            .map_err(map)?;
+    let programs: Option<String> =
+        sqlx::query_scalar("SELECT value FROM settings WHERE key = 'programs'")
+            .fetch_optional(&mut *c)
+            .await
+            .map_err(map)?;
+    let policy: Policy = setting(policy)
+        .map(|s| serde_json::from_str(&s))
+        .transpose()?
+        .unwrap_or_default();
+    let programs: ProgramMap = programs
+        .map(|s| serde_json::from_str(&s))
+        .transpose()?
+        .unwrap_or_default();
+    let holidays = holidays(c).await?.into_iter().map(|(d, _)| d);
+    Reference::new(Catalog::new(products), programs, policy, holidays)
+        .map_err(|e| crate::StoreError::Internal(format!("stored policy: {e}")))
+}
+
+pub async fn holidays(c: &mut PgConnection) -> Result<Vec<(Date, Option<String>)>> {
+    let rows = sqlx::query("SELECT date, name FROM holidays ORDER BY date")
+        .fetch_all(c)
+        .await
+        .map_err(map)?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                parse("holiday", &r.get::<String, _>(0))?,
+                r.get::<Option<String>, _>(1),
+            ))
+        })
+        .collect()
+}

@@ -1,0 +1,73 @@
+//! Migrations, applied under an advisory lock so that several processes starting at
+//! once apply each exactly once.
+
+use super::error::map;
+use crate::Result;
+use cpor_domain::reference::Catalog;
+use sqlx::PgPool;
+
+const MIGRATIONS: &[&str] = &[include_str!("../../migrations/postgres/0001_init.sql")];
+/// An arbitrary constant naming cpor's migration lock.
+const LOCK: i64 = 0x0C90_2026;
+
+pub async fn migrate(pool: &PgPool) -> Result<()> {
+    let mut conn = pool.acquire().await.map_err(map)?;
+    sqlx::query("SELECT pg_advisory_lock($1)")
+        .bind(LOCK)
+        .execute(&mut *conn)
+        .await
+        .map_err(map)?;
+    let result = apply(&mut conn).await;
+    let unlock = sqlx::query("SELECT pg_advisory_unlock($1)")
+        .bind(LOCK)
+        .execute(&mut *conn)
+        .await
+        .map_err(map);
+    result.and(unlock.map(|_| ()))
+}
+
+async fn apply(conn: &mut sqlx::PgConnection) -> Result<()> {
+    sqlx::raw_sql(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+    )
+    .execute(&mut *conn)
+    .await
+    .map_err(map)?;
+    let applied: Option<i32> = sqlx::query_scalar("SELECT max(version) FROM schema_migrations")
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(map)?;
+    let applied = applied.unwrap_or(0) as usize;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(applied) {
+        let mut tx = sqlx::Connection::begin(&mut *conn).await.map_err(map)?;
+        sqlx::raw_sql(*sql).execute(&mut *tx).await.map_err(map)?;
+        sqlx::query("INSERT INTO schema_migrations (version) VALUES ($1)")
+            .bind((i + 1) as i32)
+            .execute(&mut *tx)
+            .await
+            .map_err(map)?;
+        tx.commit().await.map_err(map)?;
+        tracing::info!(migration = i + 1, "applied PostgreSQL migration");
+    }
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM catalog")
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(map)?;
+    if count == 0 {
+        for (i, p) in Catalog::default().products().iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO catalog (id, name, solution_area, dynamics_365, position) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(p.id.as_str())
+            .bind(&p.name)
+            .bind(p.solution_area.as_str())
+            .bind(p.dynamics_365)
+            .bind(i as i64)
+            .execute(&mut *conn)
+            .await
+            .map_err(map)?;
+        }
+    }
+    Ok(())
+}

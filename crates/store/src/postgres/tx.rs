@@ -1,0 +1,340 @@
+//! The command transaction on PostgreSQL. The claim row is locked (`FOR UPDATE`), so
+//! commands on one claim serialise across processes; the primary key of
+//! `association_keys` refuses a second holder whatever the interleaving.
+
+use super::error::{is_unique_violation, map};
+use super::queries;
+use crate::command::{CommandTx, IdempotencyRecord};
+use crate::rows::{ClaimRow, micros};
+use crate::{JobKind, Result, StoreError};
+use cpor_domain::DomainError;
+use cpor_domain::claim::{Claim, Event, EventKind, Notification, Timer, replay};
+use cpor_domain::jiff::Timestamp;
+use cpor_domain::keys::{AssociationKey, KeyHolder};
+use cpor_domain::poe::PoeFile;
+use cpor_domain::reference::{Organisation, TenantRecord};
+use cpor_domain::values::{ClaimId, OrgId, PoeId, TenantId};
+use sqlx::{Postgres, Row, Transaction};
+
+pub struct PgTx {
+    pub tx: Transaction<'static, Postgres>,
+}
+
+impl CommandTx for PgTx {
+    async fn idempotency(&mut self, scope: &str, key: &str) -> Result<Option<IdempotencyRecord>> {
+        let r = sqlx::query("SELECT request_hash, claim_id, version, created FROM idempotency WHERE scope = $1 AND key = $2")
+            .bind(scope)
+            .bind(key)
+            .fetch_optional(&mut *self.tx)
+            .await
+            .map_err(map)?;
+        r.map(|r| {
+            Ok(IdempotencyRecord {
+                request_hash: r.get(0),
+                claim_id: crate::conv::parse("claim id", &r.get::<String, _>(1))?,
+                version: r.get::<i64, _>(2) as u64,
+                created: r.get(3),
+            })
+        })
+        .transpose()
+    }
+
+    async fn save_idempotency(
+        &mut self,
+        scope: &str,
+        key: &str,
+        r: &IdempotencyRecord,
+        now: Timestamp,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO idempotency (scope, key, request_hash, claim_id, version, created, at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(scope)
+        .bind(key)
+        .bind(&r.request_hash)
+        .bind(r.claim_id.to_string())
+        .bind(r.version as i64)
+        .bind(r.created)
+        .bind(micros(now))
+        .execute(&mut *self.tx)
+        .await
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                StoreError::Domain(DomainError::conflict("Idempotency-Key", "The same request is running; try again."))
+            } else {
+                map(e)
+            }
+        })?;
+        Ok(())
+    }
+
+    async fn claim_at(&mut self, id: ClaimId, version: u64) -> Result<Option<Claim>> {
+        if version == 0 {
+            return Ok(None);
+        }
+        let events = queries::events(&mut self.tx, id, 0, version as u32).await?;
+        Ok(replay(&events))
+    }
+
+    async fn load_claim(&mut self, id: ClaimId) -> Result<Option<Claim>> {
+        queries::claim(&mut self.tx, id, true).await
+    }
+
+    async fn organisation(&mut self, id: OrgId) -> Result<Option<Organisation>> {
+        queries::organisation(&mut self.tx, id).await
+    }
+
+    async fn tenant(&mut self, id: TenantId) -> Result<Option<TenantRecord>> {
+        queries::tenant(&mut self.tx, id).await
+    }
+
+    async fn holders(&mut self, tenant: TenantId) -> Result<Vec<KeyHolder>> {
+        queries::holders(&mut self.tx, tenant).await
+    }
+
+    async fn append_events(&mut self, events: &[Event]) -> Result<()> {
+        for e in events {
+            sqlx::query("INSERT INTO claim_events (claim_id, seq, at, type, event) VALUES ($1, $2, $3, $4, $5)")
+                .bind(e.claim_id.to_string())
+                .bind(e.seq as i64)
+                .bind(micros(e.at))
+                .bind(e.kind.type_name())
+                .bind(serde_json::to_string(e)?)
+                .execute(&mut *self.tx)
+                .await
+                .map_err(|err| {
+                    if is_unique_violation(&err) {
+                        StoreError::Domain(DomainError::conflict("claim", "The claim changed at the same moment; try again."))
+                    } else {
+                        map(err)
+                    }
+                })?;
+        }
+        Ok(())
+    }
+
+    async fn insert_claim(&mut self, claim: &Claim) -> Result<()> {
+        let r = ClaimRow::of(claim)?;
+        sqlx::query(
+            "INSERT INTO claims (id, org_id, mpn_id, tenant_id, domain, name, solution_area, activity, status,
+                 phase, queue_due, consent_token_hash, version, created_at, updated_at, state)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+        )
+        .bind(r.id)
+        .bind(r.org_id)
+        .bind(r.mpn_id)
+        .bind(r.tenant_id)
+        .bind(r.domain)
+        .bind(r.name)
+        .bind(r.solution_area)
+        .bind(r.activity)
+        .bind(r.status)
+        .bind(r.phase)
+        .bind(r.queue_due)
+        .bind(r.consent_token_hash)
+        .bind(r.version)
+        .bind(r.created_at)
+        .bind(r.updated_at)
+        .bind(r.state)
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map)?;
+        Ok(())
+    }
+
+    async fn update_claim(&mut self, claim: &Claim) -> Result<()> {
+        let r = ClaimRow::of(claim)?;
+        let done = sqlx::query(
+            "UPDATE claims SET mpn_id = $2, tenant_id = $3, domain = $4, name = $5, solution_area = $6,
+                 activity = $7, status = $8, phase = $9, queue_due = $10, consent_token_hash = $11,
+                 version = $12, updated_at = $13, state = $14
+             WHERE id = $1",
+        )
+        .bind(r.id)
+        .bind(r.mpn_id)
+        .bind(r.tenant_id)
+        .bind(r.domain)
+        .bind(r.name)
+        .bind(r.solution_area)
+        .bind(r.activity)
+        .bind(r.status)
+        .bind(r.phase)
+        .bind(r.queue_due)
+        .bind(r.consent_token_hash)
+        .bind(r.version)
+        .bind(r.updated_at)
+        .bind(r.state)
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map)?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Internal(format!(
+                "claim {} vanished during its command",
+                claim.id
+            )));
+        }
+        Ok(())
+    }
+
+    async fn delete_claim(&mut self, id: ClaimId) -> Result<()> {
+        for sql in [
+            "DELETE FROM claims WHERE id = $1",
+            "DELETE FROM claim_events WHERE claim_id = $1",
+            "DELETE FROM comments WHERE claim_id = $1",
+            "DELETE FROM poe WHERE claim_id = $1",
+            "DELETE FROM jobs WHERE claim_id = $1 AND done_at IS NULL",
+        ] {
+            sqlx::query(sql)
+                .bind(id.to_string())
+                .execute(&mut *self.tx)
+                .await
+                .map_err(map)?;
+        }
+        Ok(())
+    }
+
+    async fn release_key(&mut self, key: &AssociationKey, holder: ClaimId) -> Result<()> {
+        sqlx::query("DELETE FROM association_keys WHERE key = $1 AND claim_id = $2")
+            .bind(key.as_string())
+            .bind(holder.to_string())
+            .execute(&mut *self.tx)
+            .await
+            .map_err(map)?;
+        Ok(())
+    }
+
+    async fn take_key(
+        &mut self,
+        key: &AssociationKey,
+        holder: ClaimId,
+        org: OrgId,
+        now: Timestamp,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO association_keys (key, tenant_id, claim_id, org_id, since, key_json) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(key.as_string())
+        .bind(key.tenant_id.to_string())
+        .bind(holder.to_string())
+        .bind(org.to_string())
+        .bind(micros(now))
+        .bind(serde_json::to_string(key)?)
+        .execute(&mut *self.tx)
+        .await
+        .map_err(|e| if is_unique_violation(&e) { crate::command::key_taken(key) } else { map(e) })?;
+        Ok(())
+    }
+
+    async fn replace_timers(
+        &mut self,
+        claim: ClaimId,
+        timers: &[Timer],
+        now: Timestamp,
+    ) -> Result<()> {
+        sqlx::query("DELETE FROM jobs WHERE claim_id = $1 AND kind = 'timer' AND done_at IS NULL")
+            .bind(claim.to_string())
+            .execute(&mut *self.tx)
+            .await
+            .map_err(map)?;
+        for t in timers {
+            let payload = serde_json::to_string(&JobKind::Timer {
+                claim_id: claim,
+                timer: t.kind,
+            })?;
+            sqlx::query("INSERT INTO jobs (kind, claim_id, timer, payload, due_at, created_at) VALUES ('timer', $1, $2, $3, $4, $5)")
+                .bind(claim.to_string())
+                .bind(t.kind.as_str())
+                .bind(payload)
+                .bind(micros(t.due))
+                .bind(micros(now))
+                .execute(&mut *self.tx)
+                .await
+                .map_err(map)?;
+        }
+        Ok(())
+    }
+
+    async fn enqueue_email(&mut self, n: &Notification, now: Timestamp) -> Result<()> {
+        sqlx::query("INSERT INTO jobs (kind, claim_id, payload, due_at, created_at) VALUES ('email', $1, $2, $3, $3)")
+            .bind(n.claim_id.to_string())
+            .bind(serde_json::to_string(&JobKind::Email(n.clone()))?)
+            .bind(micros(now))
+            .execute(&mut *self.tx)
+            .await
+            .map_err(map)?;
+        Ok(())
+    }
+
+    async fn save_poe(&mut self, claim: ClaimId, p: &PoeFile) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO poe (id, claim_id, file_name, kind, size, sha256, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(p.id.to_string())
+        .bind(claim.to_string())
+        .bind(&p.file_name)
+        .bind(p.kind.as_str())
+        .bind(p.size as i64)
+        .bind(&p.sha256)
+        .bind(micros(p.uploaded_at))
+        .execute(&mut *self.tx)
+        .await
+        .map_err(map)?;
+        Ok(())
+    }
+
+    async fn delete_poe(&mut self, poe: PoeId) -> Result<()> {
+        sqlx::query("DELETE FROM poe WHERE id = $1")
+            .bind(poe.to_string())
+            .execute(&mut *self.tx)
+            .await
+            .map_err(map)?;
+        Ok(())
+    }
+
+    async fn save_comment(&mut self, e: &Event) -> Result<()> {
+        let EventKind::CommentAdded {
+            comment_id,
+            thread,
+            body,
+        } = &e.kind
+        else {
+            return Ok(());
+        };
+        sqlx::query("INSERT INTO comments (id, claim_id, thread, seq, at, author, body) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            .bind(comment_id.to_string())
+            .bind(e.claim_id.to_string())
+            .bind(thread.as_str())
+            .bind(e.seq as i64)
+            .bind(micros(e.at))
+            .bind(serde_json::to_string(&e.actor)?)
+            .bind(body.as_str())
+            .execute(&mut *self.tx)
+            .await
+            .map_err(map)?;
+        Ok(())
+    }
+
+    async fn complete_job(&mut self, id: i64, now: Timestamp, outcome: &str) -> Result<()> {
+        complete_job(&mut self.tx, id, now, outcome).await
+    }
+}
+
+pub async fn complete_job(
+    c: &mut sqlx::PgConnection,
+    id: i64,
+    now: Timestamp,
+    outcome: &str,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE jobs SET done_at = $2, outcome = $3, locked_until = NULL,
+             payload = CASE WHEN kind = 'email' THEN (payload::jsonb - 'consent_secret')::text ELSE payload END
+         WHERE id = $1 AND done_at IS NULL",
+    )
+    .bind(id)
+    .bind(micros(now))
+    .bind(outcome)
+    .execute(c)
+    .await
+    .map_err(map)?;
+    Ok(())
+}
