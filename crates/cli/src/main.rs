@@ -32,6 +32,9 @@ pub struct Data {
     /// Run on PostgreSQL instead of the embedded SQLite database.
     #[arg(long, env = "CPOR_DATABASE_URL", global = true, hide_env_values = true)]
     pub database_url: Option<String>,
+    /// Connections to PostgreSQL per process.
+    #[arg(long, env = "CPOR_DATABASE_POOL", default_value_t = 16, global = true)]
+    pub database_pool: u32,
 }
 
 #[derive(Subcommand)]
@@ -114,6 +117,7 @@ fn main() -> std::process::ExitCode {
                 }
                 let mut config = cpor_server::Config::new(data.data_dir);
                 config.database_url = data.database_url;
+                config.database_pool = data.database_pool;
                 config.listen = listen;
                 config.public_url = public_url;
                 config.smtp_url = smtp_url;
@@ -139,5 +143,6 @@ fn main() -> std::process::ExitCode {
 pub async fn open(data: &Data) -> Result<std::sync::Arc<dyn cpor_store::Store>, String> {
     let mut config = cpor_server::Config::new(data.data_dir.clone());
     config.database_url = data.database_url.clone();
+    config.database_pool = data.database_pool;
     cpor_server::open_store(&config).await
 }

@@ -31,6 +31,8 @@ pub struct Config {
     pub listen: String,
     /// `postgres://…`; the embedded SQLite database in `data_dir` when absent.
     pub database_url: Option<String>,
+    /// Connections to PostgreSQL per process.
+    pub database_pool: u32,
     /// How people reach the service (links in e-mails); `http://<listen>` by default.
     pub public_url: Option<String>,
     /// `smtp://host:port`; e-mails go to `<data_dir>/outbox/*.eml` when absent.
@@ -48,6 +50,7 @@ impl Config {
             data_dir,
             listen: "127.0.0.1:8080".into(),
             database_url: None,
+            database_pool: 16,
             public_url: None,
             smtp_url: None,
             mail_from: "cpor <cpor@localhost>".into(),

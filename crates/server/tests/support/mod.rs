@@ -62,9 +62,23 @@ pub fn start_time() -> Timestamp {
 }
 
 impl TestApp {
+    /// The server on SQLite, or on a fresh PostgreSQL database when
+    /// `CPOR_TEST_API_BACKEND=postgres` (scripts/test runs the API suites both ways).
     pub async fn start() -> TestApp {
         let dir = tempfile::tempdir().unwrap();
-        let store: Arc<dyn Store> = Arc::new(SqliteStore::open(dir.path()).unwrap());
+        let store: Arc<dyn Store> = match std::env::var("CPOR_TEST_API_BACKEND").as_deref() {
+            Ok("postgres") => {
+                let url = std::env::var("CPOR_TEST_DATABASE_URL")
+                    .expect("CPOR_TEST_DATABASE_URL for the postgres backend");
+                let db = fresh_postgres_database(&url).await;
+                Arc::new(
+                    cpor_store::postgres::PgStore::connect(&db, 8)
+                        .await
+                        .unwrap(),
+                )
+            }
+            _ => Arc::new(SqliteStore::open(dir.path()).unwrap()),
+        };
         let now = start_time();
         store
             .create_organisation(&sample::adatum(), now)
@@ -285,4 +299,17 @@ pub fn m365(name: &str, mpn: &str, workloads: &[&str]) -> Value {
 
 pub fn days(n: i64) -> SignedDuration {
     SignedDuration::from_hours(24 * n)
+}
+
+/// A new, empty database on the test PostgreSQL server; its URL.
+pub async fn fresh_postgres_database(url: &str) -> String {
+    use sqlx::Connection;
+    let name = format!("cpor_api_{}", uuid::Uuid::now_v7().simple());
+    let mut admin = sqlx::PgConnection::connect(url).await.unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let (base, _) = url.rsplit_once('/').unwrap();
+    format!("{base}/{name}")
 }
