@@ -63,9 +63,13 @@ impl Config {
 /// Opens the configured database.
 pub async fn open_store(config: &Config) -> Result<Arc<dyn Store>, String> {
     match &config.database_url {
-        Some(url) => Err(format!(
-            "unsupported database URL {url}: use postgres://… or leave it out for SQLite"
-        )),
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            cpor_store::postgres::PgStore::connect(url, config.database_pool)
+                .await
+                .map(|s| Arc::new(s) as Arc<dyn Store>)
+                .map_err(|e| format!("cannot open the PostgreSQL database: {e}"))
+        }
+        Some(_) => Err("the database URL starts with postgres://; leave it out for the embedded SQLite database".into()),
         None => cpor_store::sqlite::SqliteStore::open(&config.data_dir)
             .map(|s| Arc::new(s) as Arc<dyn Store>)
             .map_err(|e| e.to_string()),
