@@ -94,11 +94,15 @@ pub async fn serve(db: &str, dir: &Path, clock: &Path) -> Server {
         .stdout(Stdio::null())
         .spawn()
         .unwrap();
-    let base = format!("http://127.0.0.1:{port}");
+    // The server is killed and waited for when dropped, also if it never comes up.
+    let server = Server {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+    };
     let deadline = Instant::now() + Duration::from_secs(30);
     while Instant::now() < deadline {
-        if reqwest::get(format!("{base}/healthz")).await.is_ok() {
-            return Server { child, base };
+        if reqwest::get(format!("{}/healthz", server.base)).await.is_ok() {
+            return server;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
