@@ -37,12 +37,23 @@ pg_up() {
   [ "$(id -u)" = 0 ] && chown postgres: "$CPOR_PG_DIR"
   local port=${CPOR_TEST_PG_PORT:-55432}
   pg_as "$bin/initdb" -D "$CPOR_PG_DIR/data" -U cpor -A trust --no-sync -E UTF8 >/dev/null
-  pg_as "$bin/pg_ctl" -D "$CPOR_PG_DIR/data" -l "$CPOR_PG_DIR/log" -w start \
-    -o "-p $port -k $CPOR_PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" >/dev/null
+  # In the configuration file, so that a plain `pg_ctl start` (the outage test) brings it
+  # back the same. Durability is not what these tests measure.
+  pg_as tee -a "$CPOR_PG_DIR/data/postgresql.conf" >/dev/null <<CONF
+port = $port
+listen_addresses = '127.0.0.1'
+unix_socket_directories = '$CPOR_PG_DIR'
+max_connections = 300
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+CONF
+  pg_as "$bin/pg_ctl" -D "$CPOR_PG_DIR/data" -l "$CPOR_PG_DIR/log" -w start >/dev/null
   export CPOR_PG_DIR
   export CPOR_TEST_DATABASE_URL="postgres://cpor@127.0.0.1:$port/postgres"
   export CPOR_TEST_PGDATA="$CPOR_PG_DIR/data"
   export CPOR_TEST_PGCTL="$bin/pg_ctl"
+  export CPOR_TEST_PGLOG="$CPOR_PG_DIR/log"
   echo "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') is up at 127.0.0.1:$port" >&2
 }
 

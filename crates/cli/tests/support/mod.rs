@@ -101,7 +101,10 @@ pub async fn serve(db: &str, dir: &Path, clock: &Path) -> Server {
     };
     let deadline = Instant::now() + Duration::from_secs(30);
     while Instant::now() < deadline {
-        if reqwest::get(format!("{}/healthz", server.base)).await.is_ok() {
+        if reqwest::get(format!("{}/healthz", server.base))
+            .await
+            .is_ok()
+        {
             return server;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;

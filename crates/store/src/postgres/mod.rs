@@ -34,12 +34,12 @@ pub struct PgStore {
 
 impl PgStore {
     /// Connects to `url` with a pool of `pool_size` connections and applies migrations.
-    /// Waiting for a connection gives up after a second, so a lost database answers 503
+    /// Waiting for a connection gives up after half a second, so a lost database answers 503
     /// promptly; the pool reconnects by itself when the database returns.
     pub async fn connect(url: &str, pool_size: u32) -> Result<PgStore> {
         let pool = PgPoolOptions::new()
             .max_connections(pool_size.max(1))
-            .acquire_timeout(Duration::from_secs(1))
+            .acquire_timeout(Duration::from_millis(500))
             .test_before_acquire(true)
             .connect(url)
             .await
