@@ -1,7 +1,8 @@
 # Throw-away PostgreSQL for the tests: `pg_up` installs PostgreSQL from Debian's packages
 # when it is missing, starts a cluster in a temporary directory on 127.0.0.1, and exports
 # CPOR_TEST_DATABASE_URL (plus CPOR_TEST_PGDATA and CPOR_TEST_PGCTL, so tests can stop and
-# restart it); `pg_down` stops it and removes the directory.
+# restart it); `pg_down` stops it and removes the directory. With CPOR_PG_DURABLE=1 the
+# cluster keeps PostgreSQL's durable defaults (fsync, synchronous commit), for benchmarks.
 
 pg_bin() {
   ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1
@@ -44,10 +45,15 @@ port = $port
 listen_addresses = '127.0.0.1'
 unix_socket_directories = '$CPOR_PG_DIR'
 max_connections = 300
+shared_buffers = 256MB
+CONF
+  if [ -z "${CPOR_PG_DURABLE:-}" ]; then
+    pg_as tee -a "$CPOR_PG_DIR/data/postgresql.conf" >/dev/null <<CONF
 fsync = off
 synchronous_commit = off
 full_page_writes = off
 CONF
+  fi
   pg_as "$bin/pg_ctl" -D "$CPOR_PG_DIR/data" -l "$CPOR_PG_DIR/log" -w start >/dev/null
   export CPOR_PG_DIR
   export CPOR_TEST_DATABASE_URL="postgres://cpor@127.0.0.1:$port/postgres"

@@ -3,7 +3,9 @@
 //!
 //! Measures claim creations per second (64 concurrent clients, 10 s), the latency of a
 //! list page once the store holds 1M claims, and the server's resident memory.
-//! Run: `cargo bench -p cpor --bench http` (`-- --quick` stops at 100k claims).
+//! Run: `cargo bench -p cpor --bench http` (`-- --quick` stops at 100k claims). With
+//! `CPOR_BENCH_DATABASE_URL=postgres://…` the server runs on that database (which must
+//! be empty) instead of SQLite.
 #![allow(clippy::unwrap_used)]
 
 use std::process::{Command, Stdio};
@@ -95,8 +97,13 @@ fn main() {
     let dir = tempfile::tempdir_in(std::env::var("CPOR_BENCH_DIR").unwrap_or_else(|_| ".".into()))
         .unwrap();
     let data = dir.path().to_str().unwrap().to_string();
+    let db: Vec<String> = match std::env::var("CPOR_BENCH_DATABASE_URL") {
+        Ok(url) => vec!["--database-url".into(), url],
+        Err(_) => Vec::new(),
+    };
     let demo = Command::new(BIN)
         .args(["demo", "--data-dir", &data])
+        .args(&db)
         .stderr(Stdio::null())
         .output()
         .unwrap();
@@ -122,6 +129,7 @@ fn main() {
             "--listen",
             &format!("127.0.0.1:{port}"),
         ])
+        .args(&db)
         .env("CPOR_LOG", "warn")
         .stdout(Stdio::null())
         .spawn()
@@ -138,7 +146,8 @@ fn main() {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        println!("# cpor HTTP benchmark (SQLite, one `cpor serve` process, load generator on the same machine)\n");
+        let backend = if db.is_empty() { "SQLite" } else { "PostgreSQL" };
+        println!("# cpor HTTP benchmark ({backend}, one `cpor serve` process, load generator on the same machine)\n");
         println!("| clients | creations/s | p50 | p99 |\n|---|---|---|---|");
         for clients in [16, 64] {
             let start = Instant::now();

@@ -1,7 +1,9 @@
 //! Store benchmark (not a test): claim commands per second through the store with 1, 16
 //! and 64 concurrent callers, and the latency of a filtered list page at 100k and 1M
 //! claims. Run: `cargo bench -p cpor-store --bench store` (add `-- --quick` for a short
-//! run without the 1M step). Figures go to BENCHMARKS.md.
+//! run without the 1M step). With `CPOR_BENCH_DATABASE_URL=postgres://…` it runs on a
+//! fresh database of that PostgreSQL server instead of SQLite. Figures go to
+//! BENCHMARKS.md.
 #![allow(clippy::unwrap_used)]
 
 #[path = "../tests/suite/mod.rs"]
@@ -32,9 +34,15 @@ fn main() {
     let dir = tempfile::tempdir_in(std::env::var("CPOR_BENCH_DIR").unwrap_or_else(|_| ".".into()))
         .unwrap();
     rt.block_on(async {
-        let store: Arc<dyn Store> = Arc::new(SqliteStore::open(dir.path()).unwrap());
+        let (store, backend): (Arc<dyn Store>, &str) = match std::env::var("CPOR_BENCH_DATABASE_URL") {
+            Ok(url) => {
+                let db = suite::fresh_postgres_database(&url).await;
+                (Arc::new(cpor_store::postgres::PgStore::connect(&db, 32).await.unwrap()), "PostgreSQL, 32 connections")
+            }
+            Err(_) => (Arc::new(SqliteStore::open(dir.path()).unwrap()), "SQLite, WAL, synchronous=FULL"),
+        };
         let w = Arc::new(World::new(store.clone()).await);
-        println!("# cpor store benchmark (SQLite, WAL, synchronous=FULL)\n");
+        println!("# cpor store benchmark ({backend})\n");
         println!("| callers | command | commands/s |\n|---|---|---|");
         let run_for = Duration::from_secs(if quick { 2 } else { 5 });
         for callers in [1, 16, 64] {
