@@ -2,7 +2,6 @@ use super::SolutionArea;
 use crate::error::{ErrorCode, FieldError};
 use crate::values::Parse;
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// A catalog product's stable id, such as `teams` or `dynamics_365_sales`: lower-case
 /// letters, digits and underscores, 1 to 64 of them.
@@ -37,30 +36,7 @@ impl Parse for ProductId {
     }
 }
 
-impl ProductId {
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for ProductId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl TryFrom<String> for ProductId {
-    type Error = FieldError;
-    fn try_from(s: String) -> Result<Self, FieldError> {
-        ProductId::parse(&s)
-    }
-}
-
-impl From<ProductId> for String {
-    fn from(v: ProductId) -> String {
-        v.0
-    }
-}
+crate::text_backed!(ProductId);
 
 /// A product or workload a partner can claim.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,7 +1,6 @@
 use super::Parse;
 use crate::error::{ErrorCode, FieldError};
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// A customer's domain name, such as `contoso.onmicrosoft.com` or `contoso.com`.
 ///
@@ -70,34 +69,12 @@ impl Parse for DomainName {
     }
 }
 
-impl DomainName {
-    /// The stored, ASCII form.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
+crate::text_backed!(DomainName);
 
+impl DomainName {
     /// The form to show to people (punycode labels decoded).
     pub fn to_unicode(&self) -> String {
         idna::domain_to_unicode(&self.0).0
-    }
-}
-
-impl fmt::Display for DomainName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl TryFrom<String> for DomainName {
-    type Error = FieldError;
-    fn try_from(s: String) -> Result<Self, FieldError> {
-        DomainName::parse(&s)
-    }
-}
-
-impl From<DomainName> for String {
-    fn from(v: DomainName) -> String {
-        v.0
     }
 }
 

@@ -1,7 +1,6 @@
 use super::{DomainName, Parse};
 use crate::error::{ErrorCode, FieldError};
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// An e-mail address of a contact: `local@domain`, where the local part is a dot-atom
 /// (RFC 5322 without quoted strings or comments, which no customer contact uses and which
@@ -53,30 +52,7 @@ impl Parse for Email {
     }
 }
 
-impl Email {
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for Email {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl TryFrom<String> for Email {
-    type Error = FieldError;
-    fn try_from(s: String) -> Result<Self, FieldError> {
-        Email::parse(&s)
-    }
-}
-
-impl From<Email> for String {
-    fn from(v: Email) -> String {
-        v.0
-    }
-}
+crate::text_backed!(Email);
 
 #[cfg(test)]
 mod tests {

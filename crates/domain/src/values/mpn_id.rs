@@ -1,7 +1,6 @@
 use super::Parse;
 use crate::error::{ErrorCode, FieldError};
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// A partner location's MPN ID: digits only, 6 to 10 of them (SPEC §2). Surrounding
 /// spaces are forgiven; anything else is not.
@@ -39,30 +38,7 @@ impl Parse for MpnId {
     }
 }
 
-impl MpnId {
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for MpnId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl TryFrom<String> for MpnId {
-    type Error = FieldError;
-    fn try_from(s: String) -> Result<Self, FieldError> {
-        MpnId::parse(&s)
-    }
-}
-
-impl From<MpnId> for String {
-    fn from(v: MpnId) -> String {
-        v.0
-    }
-}
+crate::text_backed!(MpnId);
 
 #[cfg(test)]
 mod tests {

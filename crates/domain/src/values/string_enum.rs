@@ -67,3 +67,35 @@ macro_rules! string_enum {
         }
     };
 }
+
+/// The impls every text-backed value shares: `as_str`, `Display` as the stored text, and
+/// the serde conversions (`try_from = "String"`, `into = "String"`) through `parse`.
+#[macro_export]
+macro_rules! text_backed {
+    ($name:ident) => {
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = $crate::error::FieldError;
+            fn try_from(s: String) -> Result<Self, Self::Error> {
+                <$name as $crate::values::Parse>::parse(&s)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(v: $name) -> String {
+                v.0
+            }
+        }
+    };
+}

@@ -4,7 +4,6 @@
 use super::Parse;
 use crate::error::{ErrorCode, FieldError};
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 fn parse_text(
     field: &str,
@@ -56,9 +55,6 @@ macro_rules! text_value {
 
         impl $name {
             pub const MAX_CHARS: usize = $max;
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
         }
 
         impl Parse for $name {
@@ -68,24 +64,7 @@ macro_rules! text_value {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-
-        impl TryFrom<String> for $name {
-            type Error = FieldError;
-            fn try_from(s: String) -> Result<Self, FieldError> {
-                $name::parse(&s)
-            }
-        }
-
-        impl From<$name> for String {
-            fn from(v: $name) -> String {
-                v.0
-            }
-        }
+        $crate::text_backed!($name);
     };
 }
 
