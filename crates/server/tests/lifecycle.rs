@@ -147,6 +147,16 @@ async fn a_claim_goes_from_draft_to_an_active_association() {
         .unwrap();
     assert_eq!(page.headers()["referrer-policy"], "no-referrer");
     assert!(page.text().await.unwrap().contains("Opt out"));
+    // A form posted from another site is refused and changes nothing.
+    let forged = t
+        .client
+        .post(format!("{}/consent/{link}/decline", t.base))
+        .header("Origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    assert_eq!(t.claim(&id).await["phase"], "consent_pending");
 
     // The consent window passes: active. The history has every step, e-mails included.
     t.advance(days(7));
@@ -292,6 +302,13 @@ async fn the_customer_declines_through_the_link_and_it_then_stops_working() {
         )
         .await;
     assert_eq!(again.status, StatusCode::NOT_FOUND);
+    let page = t
+        .client
+        .get(format!("{}/consent/{link}", t.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::NOT_FOUND, "the page is gone too");
     assert!(
         !r.body.to_string().contains(&id),
         "the customer does not see the claim"
