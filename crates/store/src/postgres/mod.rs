@@ -55,14 +55,15 @@ impl PgStore {
         self.pool.acquire().await.map_err(map)
     }
 
-    /// Runs `f` in a transaction that also bumps the reference version.
-    async fn reference_write<F>(&self, f: F) -> Result<()>
+    /// Runs `f` in a transaction that also bumps the reference version; returns what
+    /// `f` returns.
+    async fn reference_write<T, F>(&self, f: F) -> Result<T>
     where
-        F: for<'c> FnOnce(&'c mut PgConnection) -> futures::future::BoxFuture<'c, Result<()>>
-            + Send,
+        F: for<'c> FnOnce(&'c mut PgConnection) -> futures::future::BoxFuture<'c, Result<T>> + Send,
+        T: Send,
     {
         let mut tx = self.pool.begin().await.map_err(map)?;
-        f(&mut tx).await?;
+        let out = f(&mut tx).await?;
         sqlx::query(
             "UPDATE settings SET value = (value::bigint + 1)::text WHERE key = 'ref_version'",
         )
@@ -73,7 +74,7 @@ impl PgStore {
         if let Ok(mut r) = self.reference.lock() {
             *r = None;
         }
-        Ok(())
+        Ok(out)
     }
 
     async fn run_command(&self, request: &CommandRequest) -> Result<CommandOutcome> {
@@ -194,8 +195,6 @@ impl Store for PgStore {
 
     async fn add_holiday(&self, date: Date, name: Option<&str>) -> Result<bool> {
         let name = name.map(str::to_string);
-        let added = Arc::new(Mutex::new(false));
-        let flag = added.clone();
         self.reference_write(move |c| {
             Box::pin(async move {
                 let r = sqlx::query("INSERT INTO holidays (date, name) VALUES ($1, $2) ON CONFLICT (date) DO NOTHING")
@@ -204,19 +203,13 @@ impl Store for PgStore {
                     .execute(c)
                     .await
                     .map_err(map)?;
-                if let Ok(mut f) = flag.lock() {
-                    *f = r.rows_affected() == 1;
-                }
-                Ok(())
+                Ok(r.rows_affected() == 1)
             })
         })
-        .await?;
-        Ok(added.lock().map(|f| *f).unwrap_or(false))
+        .await
     }
 
     async fn remove_holiday(&self, date: Date) -> Result<bool> {
-        let removed = Arc::new(Mutex::new(false));
-        let flag = removed.clone();
         self.reference_write(move |c| {
             Box::pin(async move {
                 let r = sqlx::query("DELETE FROM holidays WHERE date = $1")
@@ -224,14 +217,10 @@ impl Store for PgStore {
                     .execute(c)
                     .await
                     .map_err(map)?;
-                if let Ok(mut f) = flag.lock() {
-                    *f = r.rows_affected() == 1;
-                }
-                Ok(())
+                Ok(r.rows_affected() == 1)
             })
         })
-        .await?;
-        Ok(removed.lock().map(|f| *f).unwrap_or(false))
+        .await
     }
 
     async fn holidays(&self) -> Result<Vec<(Date, Option<String>)>> {
