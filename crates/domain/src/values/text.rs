@@ -95,7 +95,7 @@ text_value!(
 );
 text_value!(
     /// The details of a dispute.
-    DisputeDetails, "details", "details of the problem", 4000, true
+    DisputeDetails, "details", "description of the problem", 4000, true
 );
 text_value!(
     /// A reason given in words (for a disassociation).

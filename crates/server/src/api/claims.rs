@@ -4,7 +4,9 @@ use super::dto::{
     ClaimBody, ClaimView, CommentBody, DisassociateBody, DisputeBody, ListView, ReasonsBody,
     ResolveBody,
 };
-use super::support::{etag, idempotency, if_match, parse_claim_id, parse_json, run, visible_claim};
+use super::support::{
+    etag, idempotency, if_match, parse_claim_id, parse_json, required, run, visible_claim,
+};
 use crate::auth::{Principal, new_secret};
 use crate::error::{ApiError, ApiResult};
 use crate::state::App;
@@ -468,17 +470,7 @@ pub async fn dispute(
                 })
                 .collect::<Vec<_>>()
         });
-        let details = match b.details {
-            None => {
-                errors.push(FieldError::new(
-                    "details",
-                    ErrorCode::Required,
-                    "Describe the problem.",
-                ));
-                None
-            }
-            Some(d) => DisputeDetails::parse(&d).map_err(|e| errors.push(e)).ok(),
-        };
+        let details = required::<DisputeDetails>("details", &b.details, &mut errors);
         match details {
             Some(details) if errors.is_empty() => Ok(Command::OpenDispute(DisputeInput {
                 program,
@@ -532,19 +524,7 @@ pub async fn dispute_resolve(
         "dispute/resolve",
         |b: ResolveBody| {
             let mut errors = Vec::new();
-            let outcome = match b.outcome {
-                None => {
-                    errors.push(FieldError::new(
-                        "outcome",
-                        ErrorCode::Required,
-                        "Say whether the dispute is upheld or denied.",
-                    ));
-                    None
-                }
-                Some(o) => DisputeOutcome::parse_field("outcome", &o)
-                    .map_err(|e| errors.push(e))
-                    .ok(),
-            };
+            let outcome = required::<DisputeOutcome>("outcome", &b.outcome, &mut errors);
             let comment = optional_comment(b.comment, &mut errors);
             match outcome {
                 Some(outcome) if errors.is_empty() => {

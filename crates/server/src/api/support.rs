@@ -162,3 +162,15 @@ pub async fn visible_claim(app: &App, who: &Principal, id: &str) -> ApiResult<Cl
 pub fn parse_claim_id(id: &str) -> ApiResult<ClaimId> {
     id.parse().map_err(|_| ApiError::not_found("claim"))
 }
+
+/// A required field of a body: left out is the same as empty, which the value's own
+/// parser refuses with `required`.
+pub fn required<T: cpor_domain::values::Parse>(
+    field: &str,
+    raw: &Option<String>,
+    errors: &mut Vec<FieldError>,
+) -> Option<T> {
+    T::parse_field(field, raw.as_deref().unwrap_or(""))
+        .map_err(|e| errors.push(e))
+        .ok()
+}

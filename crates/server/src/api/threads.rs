@@ -2,7 +2,7 @@
 
 use super::claims::limit;
 use super::dto::{CommentView, EventView, ListView, NewComment};
-use super::support::{idempotency, parse_json, run, visible_claim};
+use super::support::{idempotency, parse_json, required, run, visible_claim};
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::state::App;
@@ -120,17 +120,7 @@ pub async fn add(
     let claim = visible_claim(&app, &who, &id).await?;
     let b: NewComment = parse_json(&body)?;
     let mut errors = Vec::new();
-    let text = match b.body {
-        None => {
-            errors.push(FieldError::new(
-                "body",
-                ErrorCode::Required,
-                "Write the comment.",
-            ));
-            None
-        }
-        Some(t) => CommentBody::parse(&t).map_err(|e| errors.push(e)).ok(),
-    };
+    let text = required::<CommentBody>("body", &b.body, &mut errors);
     let thread = match b.thread.as_deref() {
         None | Some("") => Some(Thread::Claim),
         Some(t) => Thread::parse(t).map_err(|e| errors.push(e)).ok(),
