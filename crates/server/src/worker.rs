@@ -10,6 +10,7 @@ use cpor_domain::Actor;
 use cpor_domain::claim::{Command, EventKind, Notification};
 use cpor_domain::jiff::{SignedDuration, Timestamp};
 use cpor_store::{CommandRequest, Job, JobKind, StoreError};
+use object_store::ObjectStoreExt;
 use std::time::Duration;
 
 /// How long a taken job is reserved for its worker; another takes it after that.
@@ -79,6 +80,21 @@ async fn run_job(app: &App, job: Job, now: Timestamp) {
             }
         }
         JobKind::Email(n) => deliver(app, &job, n, now).await,
+        JobKind::RemovePoeFile { claim_id, poe_id } => {
+            match app
+                .blobs
+                .delete(&crate::blobs::poe_path(*claim_id, *poe_id))
+                .await
+            {
+                // Already gone (a retry after the delete, or never stored): done too.
+                Ok(()) | Err(object_store::Error::NotFound { .. }) => app
+                    .store
+                    .finish_job(job.id, now, "removed")
+                    .await
+                    .map_err(|e| e.to_string()),
+                Err(e) => Err(format!("removing the file: {e}")),
+            }
+        }
     };
     if let Err(error) = result {
         tracing::warn!(job = job.id, attempts = job.attempts + 1, %error, "job failed; will retry");

@@ -4,9 +4,9 @@
 //! e-mails, the job's completion and the idempotency record. The backend runs all of it
 //! in one transaction.
 
-use crate::{CommandOutcome, CommandRequest, Result, StoreError};
+use crate::{CommandOutcome, CommandRequest, JobKind, Result, StoreError};
 use cpor_domain::claim::Context;
-use cpor_domain::claim::{Claim, Command, Event, Notification, Timer};
+use cpor_domain::claim::{Claim, Command, Event, Timer};
 use cpor_domain::execute::execute;
 use cpor_domain::jiff::Timestamp;
 use cpor_domain::keys::{AssociationKey, KeyHolder};
@@ -60,7 +60,9 @@ pub trait CommandTx {
         timers: &[Timer],
         now: Timestamp,
     ) -> Result<()>;
-    async fn enqueue_email(&mut self, n: &Notification, now: Timestamp) -> Result<()>;
+    /// Queues a job (an e-mail, a file removal) due at `now`. Timers go through
+    /// [`CommandTx::replace_timers`].
+    async fn enqueue_job(&mut self, job: &JobKind, now: Timestamp) -> Result<()>;
     async fn save_poe(&mut self, claim: ClaimId, poe: &PoeFile) -> Result<()>;
     async fn delete_poe(&mut self, poe: cpor_domain::values::PoeId) -> Result<()>;
     async fn save_comment(&mut self, event: &Event) -> Result<()>;
@@ -163,14 +165,28 @@ pub async fn run<T: CommandTx>(
             tx.replace_timers(ch.claim_id, timers, request.now).await?;
         }
         for n in &ch.notifications {
-            tx.enqueue_email(n, request.now).await?;
+            tx.enqueue_job(&JobKind::Email(n.clone()), request.now)
+                .await?;
         }
+        let remove_file = |poe_id| JobKind::RemovePoeFile {
+            claim_id: ch.claim_id,
+            poe_id,
+        };
         for e in &ch.events {
             use cpor_domain::claim::EventKind;
             match &e.kind {
                 EventKind::PoeAdded { poe } => tx.save_poe(ch.claim_id, poe).await?,
-                EventKind::PoeRemoved { poe_id, .. } => tx.delete_poe(*poe_id).await?,
+                EventKind::PoeRemoved { poe_id, .. } => {
+                    tx.delete_poe(*poe_id).await?;
+                    tx.enqueue_job(&remove_file(*poe_id), request.now).await?;
+                }
                 EventKind::CommentAdded { .. } => tx.save_comment(e).await?,
+                // The claim's rows are gone (delete_claim ran above); its files go by job.
+                EventKind::Deleted => {
+                    for p in ch.before.iter().flat_map(|c| &c.poe) {
+                        tx.enqueue_job(&remove_file(p.id), request.now).await?;
+                    }
+                }
                 _ => {}
             }
         }

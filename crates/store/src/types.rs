@@ -3,7 +3,9 @@
 use cpor_domain::claim::{Claim, Command, Event, Notification, Phase, Status, Thread, TimerKind};
 use cpor_domain::jiff::Timestamp;
 use cpor_domain::reference::SolutionArea;
-use cpor_domain::values::{ClaimId, CommentBody, CommentId, Email, MpnId, OrgId, TenantId, UserId};
+use cpor_domain::values::{
+    ClaimId, CommentBody, CommentId, Email, MpnId, OrgId, PoeId, TenantId, UserId,
+};
 use cpor_domain::{Actor, Role};
 use serde::{Deserialize, Serialize};
 
@@ -124,8 +126,37 @@ impl User {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum JobKind {
-    Timer { claim_id: ClaimId, timer: TimerKind },
+    Timer {
+        claim_id: ClaimId,
+        timer: TimerKind,
+    },
     Email(Notification),
+    /// A PoE record was dropped (removed from a draft, or its draft deleted): its file
+    /// goes from the blob store. Queued in the same transaction as the drop, so a crash
+    /// between the two cannot leave the file behind.
+    RemovePoeFile {
+        claim_id: ClaimId,
+        poe_id: PoeId,
+    },
+}
+
+impl JobKind {
+    /// The `kind` column: what the job does, for queries and operators.
+    pub fn name(&self) -> &'static str {
+        match self {
+            JobKind::Timer { .. } => "timer",
+            JobKind::Email(_) => "email",
+            JobKind::RemovePoeFile { .. } => "remove_poe_file",
+        }
+    }
+
+    /// The claim the job is about.
+    pub fn claim_id(&self) -> ClaimId {
+        match self {
+            JobKind::Timer { claim_id, .. } | JobKind::RemovePoeFile { claim_id, .. } => *claim_id,
+            JobKind::Email(n) => n.claim_id,
+        }
+    }
 }
 
 /// A job taken by a worker: it holds a lease on it until `lease_until`.

@@ -202,6 +202,6 @@ pub async fn remove(
         None,
     )
     .await?;
-    let _ = app.blobs.delete(&blob_path(&id, &poe)).await;
+    // The file goes by the job the command queued with the record's removal.
     claim_response(&app, StatusCode::OK, out).await
 }

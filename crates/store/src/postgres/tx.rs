@@ -8,7 +8,7 @@ use crate::command::{CommandTx, IdempotencyRecord};
 use crate::rows::{ClaimRow, micros};
 use crate::{JobKind, Result, StoreError};
 use cpor_domain::DomainError;
-use cpor_domain::claim::{Claim, Event, EventKind, Notification, Timer, replay};
+use cpor_domain::claim::{Claim, Event, EventKind, Timer, replay};
 use cpor_domain::jiff::Timestamp;
 use cpor_domain::keys::{AssociationKey, KeyHolder};
 use cpor_domain::poe::PoeFile;
@@ -182,7 +182,7 @@ impl CommandTx for PgTx {
             "DELETE FROM claim_events WHERE claim_id = $1",
             "DELETE FROM comments WHERE claim_id = $1",
             "DELETE FROM poe WHERE claim_id = $1",
-            "DELETE FROM jobs WHERE claim_id = $1 AND done_at IS NULL",
+            "DELETE FROM jobs WHERE claim_id = $1 AND done_at IS NULL AND kind IN ('timer', 'email')",
         ] {
             sqlx::query(sql)
                 .bind(id.to_string())
@@ -254,10 +254,11 @@ impl CommandTx for PgTx {
         Ok(())
     }
 
-    async fn enqueue_email(&mut self, n: &Notification, now: Timestamp) -> Result<()> {
-        sqlx::query("INSERT INTO jobs (kind, claim_id, payload, due_at, created_at) VALUES ('email', $1, $2, $3, $3)")
-            .bind(n.claim_id.to_string())
-            .bind(serde_json::to_string(&JobKind::Email(n.clone()))?)
+    async fn enqueue_job(&mut self, job: &JobKind, now: Timestamp) -> Result<()> {
+        sqlx::query("INSERT INTO jobs (kind, claim_id, payload, due_at, created_at) VALUES ($1, $2, $3, $4, $4)")
+            .bind(job.name())
+            .bind(job.claim_id().to_string())
+            .bind(serde_json::to_string(job)?)
             .bind(micros(now))
             .execute(&mut *self.tx)
             .await

@@ -5,7 +5,7 @@ use super::queries;
 use crate::command::{CommandTx, IdempotencyRecord};
 use crate::rows::{ClaimRow, micros};
 use crate::{JobKind, Result, StoreError};
-use cpor_domain::claim::{Claim, Event, EventKind, Notification, Timer, replay};
+use cpor_domain::claim::{Claim, Event, EventKind, Timer, replay};
 use cpor_domain::jiff::Timestamp;
 use cpor_domain::keys::{AssociationKey, KeyHolder};
 use cpor_domain::poe::PoeFile;
@@ -170,7 +170,7 @@ impl CommandTx for SqliteTx<'_> {
             "DELETE FROM claim_events WHERE claim_id = ?1",
             "DELETE FROM comments WHERE claim_id = ?1",
             "DELETE FROM poe WHERE claim_id = ?1",
-            "DELETE FROM jobs WHERE claim_id = ?1 AND done_at IS NULL",
+            "DELETE FROM jobs WHERE claim_id = ?1 AND done_at IS NULL AND kind IN ('timer', 'email')",
         ] {
             self.conn.prepare_cached(sql)?.execute([&id])?;
         }
@@ -247,13 +247,17 @@ impl CommandTx for SqliteTx<'_> {
         Ok(())
     }
 
-    async fn enqueue_email(&mut self, n: &Notification, now: Timestamp) -> Result<()> {
-        let payload = serde_json::to_string(&JobKind::Email(n.clone()))?;
+    async fn enqueue_job(&mut self, job: &JobKind, now: Timestamp) -> Result<()> {
         self.conn
             .prepare_cached(
-                "INSERT INTO jobs (kind, claim_id, payload, due_at, created_at) VALUES ('email', ?1, ?2, ?3, ?3)",
+                "INSERT INTO jobs (kind, claim_id, payload, due_at, created_at) VALUES (?1, ?2, ?3, ?4, ?4)",
             )?
-            .execute(params![n.claim_id.to_string(), payload, micros(now)])?;
+            .execute(params![
+                job.name(),
+                job.claim_id().to_string(),
+                serde_json::to_string(job)?,
+                micros(now)
+            ])?;
         Ok(())
     }
 

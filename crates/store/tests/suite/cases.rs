@@ -755,3 +755,58 @@ pub async fn comments_are_kept_per_thread(store: Arc<dyn Store>) {
     assert_eq!(dispute.len(), 1);
     assert_eq!(dispute[0].author, w.support);
 }
+
+/// The PoE ids of the file removals due at `now`.
+async fn file_removals(store: &Arc<dyn Store>, now: Timestamp) -> Vec<(i64, ClaimId, PoeId)> {
+    store
+        .take_due_jobs(now, 100, SignedDuration::from_secs(60))
+        .await
+        .unwrap()
+        .into_iter()
+        .filter_map(|j| match j.kind {
+            JobKind::RemovePoeFile { claim_id, poe_id } => Some((j.id, claim_id, poe_id)),
+            _ => None,
+        })
+        .collect()
+}
+
+pub async fn dropped_poe_records_queue_their_file_removal(store: Arc<dyn Store>) {
+    let w = World::new(store.clone()).await;
+    // Removing one PoE from a draft: one removal, for that file.
+    let id = w.create(&w.adatum, teams("Files")).await;
+    w.add_poe(&w.adatum, id).await;
+    w.add_poe(&w.adatum, id).await;
+    let poe = store.claim(id).await.unwrap().unwrap().poe;
+    w.ok(&w.adatum, id, Command::RemovePoe(poe[0].id)).await;
+    let jobs = file_removals(&store, w.now).await;
+    assert_eq!(
+        jobs.iter().map(|j| (j.1, j.2)).collect::<Vec<_>>(),
+        vec![(id, poe[0].id)]
+    );
+    store.finish_job(jobs[0].0, w.now, "removed").await.unwrap();
+    // Deleting a draft with two PoE: one removal per file, kept after the claim's rows go.
+    let gone = w.create(&w.adatum, teams("Gone with files")).await;
+    w.add_poe(&w.adatum, gone).await;
+    w.add_poe(&w.adatum, gone).await;
+    let mut files: Vec<PoeId> = store
+        .claim(gone)
+        .await
+        .unwrap()
+        .unwrap()
+        .poe
+        .iter()
+        .map(|p| p.id)
+        .collect();
+    w.ok(&w.adatum, gone, Command::Delete).await;
+    let mut removed: Vec<PoeId> = file_removals(&store, w.now)
+        .await
+        .into_iter()
+        .map(|(_, claim, poe)| {
+            assert_eq!(claim, gone);
+            poe
+        })
+        .collect();
+    files.sort();
+    removed.sort();
+    assert_eq!(removed, files);
+}

@@ -213,7 +213,8 @@ macro_rules! conformance {
             the_directory_import_replaces_each_tenant,
             users_are_found_by_token_and_emails_are_unique,
             reference_data_changes_are_seen_by_commands,
-            comments_are_kept_per_thread
+            comments_are_kept_per_thread,
+            dropped_poe_records_queue_their_file_removal
         );
     };
     (@cases $make:path; $($case:ident),+) => {
