@@ -1,5 +1,6 @@
-//! Authentication by bearer API token, and the visibility rule of SPEC §1: a partner
-//! user sees only their organisation's claims; operator users see all.
+//! Authentication by bearer API token, and the visibility rule: a partner user sees only
+//! their organisation's claims; operator users see all. Every list and every read of a
+//! claim asks [`Principal::claim_scope`], the one place that rule is written.
 
 use crate::error::{ApiError, ApiResult};
 use crate::state::App;
@@ -8,6 +9,7 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use base64::Engine;
 use cpor_domain::claim::{Claim, hash_secret};
+use cpor_domain::values::{ClaimId, OrgId};
 use cpor_domain::{Role, Side};
 use cpor_store::User;
 
@@ -20,11 +22,29 @@ impl Principal {
         self.0.role.side()
     }
 
+    /// The organisation whose claims this user may see; `None` for every organisation.
+    /// A partner user without an organisation sees nothing (an impossible id).
+    pub fn claim_scope(&self) -> Option<OrgId> {
+        match self.side() {
+            Side::Partner => Some(
+                self.0
+                    .org_id
+                    .unwrap_or_else(|| OrgId::from_uuid(uuid::Uuid::nil())),
+            ),
+            _ => None,
+        }
+    }
+
     /// Whether this user may see the claim at all (otherwise: 404).
     pub fn can_see(&self, claim: &Claim) -> bool {
-        match self.side() {
-            Side::Partner => self.0.org_id == Some(claim.org_id),
-            _ => true,
+        self.claim_scope().is_none_or(|org| org == claim.org_id)
+    }
+
+    /// The claim, if this user may see it; otherwise not found, as if it did not exist.
+    pub async fn visible_claim(&self, app: &App, id: ClaimId) -> ApiResult<Claim> {
+        match app.store.claim(id).await? {
+            Some(c) if self.can_see(&c) => Ok(c),
+            _ => Err(ApiError::not_found("claim")),
         }
     }
 

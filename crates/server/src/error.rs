@@ -2,8 +2,9 @@
 //!
 //! Rule: refusals by the rules keep their field errors and get the status of their class
 //! (422 invalid input, 409 state or conflict, 403 role, 404 not found or not yours);
-//! unexpected failures are logged with their chain and answered as a plain 500 without
-//! internals; an unreachable database is a 503.
+//! unexpected failures keep their chain, which the response layer
+//! ([`crate::layers::problems`]) logs once with the request id, and are answered as a
+//! plain 500 without internals; an unreachable database is a 503 of its own type.
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -16,7 +17,13 @@ pub struct ApiError {
     pub status: StatusCode,
     pub title: &'static str,
     pub errors: Vec<FieldError>,
+    /// An internal failure's chain, for the log only.
+    internal: Option<String>,
 }
+
+/// Set on a 500 answer's extensions: the failure's chain, logged by the response layer.
+#[derive(Debug, Clone)]
+pub struct InternalError(pub String);
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct Problem {
@@ -42,6 +49,23 @@ impl ApiError {
             status,
             title,
             errors,
+            internal: None,
+        }
+    }
+
+    pub fn title_of(status: StatusCode) -> &'static str {
+        match status {
+            StatusCode::UNAUTHORIZED => "Not signed in",
+            StatusCode::FORBIDDEN => "Not permitted",
+            StatusCode::NOT_FOUND => "Not found",
+            StatusCode::METHOD_NOT_ALLOWED => "Method not allowed",
+            StatusCode::CONFLICT => "Conflict",
+            StatusCode::PRECONDITION_FAILED => "Stale version",
+            StatusCode::PRECONDITION_REQUIRED => "Version required",
+            StatusCode::PAYLOAD_TOO_LARGE => "Too large",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => "Unsupported media type",
+            StatusCode::SERVICE_UNAVAILABLE => "Unavailable",
+            _ => "Invalid request",
         }
     }
 
@@ -51,18 +75,11 @@ impl ApiError {
         code: ErrorCode,
         message: impl Into<String>,
     ) -> Self {
-        let title = match status {
-            StatusCode::UNAUTHORIZED => "Not signed in",
-            StatusCode::FORBIDDEN => "Not permitted",
-            StatusCode::NOT_FOUND => "Not found",
-            StatusCode::CONFLICT => "Conflict",
-            StatusCode::PRECONDITION_FAILED => "Stale version",
-            StatusCode::PRECONDITION_REQUIRED => "Version required",
-            StatusCode::PAYLOAD_TOO_LARGE => "Too large",
-            StatusCode::SERVICE_UNAVAILABLE => "Unavailable",
-            _ => "Invalid request",
-        };
-        ApiError::new(status, title, vec![FieldError::new(field, code, message)])
+        ApiError::new(
+            status,
+            ApiError::title_of(status),
+            vec![FieldError::new(field, code, message)],
+        )
     }
 
     pub fn invalid(errors: Vec<FieldError>) -> Self {
@@ -96,12 +113,40 @@ impl ApiError {
         )
     }
 
+    /// An unexpected failure described by a message.
     pub fn internal(e: impl std::fmt::Display) -> Self {
-        tracing::error!(error = %e, "internal error");
+        ApiError {
+            internal: Some(e.to_string()),
+            ..ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Internal error",
+                Vec::new(),
+            )
+        }
+    }
+
+    /// An unexpected failure, with every cause in its chain.
+    pub fn internal_error(e: &(dyn std::error::Error + 'static)) -> Self {
+        let mut chain = e.to_string();
+        let mut source = e.source();
+        while let Some(s) = source {
+            chain.push_str(": ");
+            chain.push_str(&s.to_string());
+            source = s.source();
+        }
+        ApiError::internal(chain)
+    }
+
+    /// The database cannot be reached: try again shortly.
+    pub fn unavailable() -> Self {
         ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "Internal error",
-            Vec::new(),
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Unavailable",
+            vec![FieldError::new(
+                "database",
+                ErrorCode::Conflict,
+                "The service cannot reach its database; try again shortly.",
+            )],
         )
     }
 
@@ -157,16 +202,11 @@ impl From<StoreError> for ApiError {
                 format!("{value} is already taken."),
             ),
             StoreError::NotFound(what) => ApiError::not_found(what),
-            StoreError::Unavailable(msg) => {
-                tracing::warn!(error = %msg, "database unavailable");
-                ApiError::one(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "database",
-                    ErrorCode::Conflict,
-                    "The service cannot reach its database; try again shortly.",
-                )
+            e @ StoreError::Unavailable(..) => {
+                tracing::warn!(error = %e, "database unavailable");
+                ApiError::unavailable()
             }
-            StoreError::Internal(msg) => ApiError::internal(msg),
+            e @ StoreError::Internal(..) => ApiError::internal_error(&e),
         }
     }
 }
@@ -194,6 +234,9 @@ impl IntoResponse for ApiError {
                 .collect(),
         };
         let mut resp = (self.status, axum::Json(body)).into_response();
+        if let Some(chain) = self.internal {
+            resp.extensions_mut().insert(InternalError(chain));
+        }
         resp.headers_mut().insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),

@@ -3,11 +3,14 @@
 
 pub mod api;
 pub mod auth;
+pub mod blobs;
 pub mod clock;
 pub mod error;
+pub mod layers;
 pub mod mail;
 pub mod metrics;
 mod pages;
+pub mod request;
 pub mod state;
 pub mod worker;
 
@@ -108,6 +111,15 @@ pub fn state(
     }))
 }
 
+async fn not_found() -> error::ApiError {
+    error::ApiError::one(
+        StatusCode::NOT_FOUND,
+        "path",
+        cpor_domain::ErrorCode::NotFound,
+        "There is nothing at this address.",
+    )
+}
+
 async fn healthz() -> &'static str {
     "ok"
 }
@@ -144,9 +156,16 @@ pub async fn router(app: App) -> Router {
             utoipa_swagger_ui::SwaggerUi::new("/api/docs")
                 .url("/api/openapi.json", api::ApiDoc::openapi()),
         )
+        .fallback(not_found)
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(tower_http::catch_panic::CatchPanicLayer::new())
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn(layers::problems))
+        .layer(axum::middleware::from_fn(layers::security_headers))
+        .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(layers::request_span))
+        .layer(tower_http::request_id::PropagateRequestIdLayer::x_request_id())
+        .layer(tower_http::request_id::SetRequestIdLayer::x_request_id(
+            tower_http::request_id::MakeRequestUuid,
+        ))
         .with_state(app)
 }
 

@@ -51,10 +51,11 @@ pub fn email(outcome: &'static str) {
     metrics::counter!("cpor_emails_total", "outcome" => outcome).increment(1);
 }
 
-/// Counts every request and its latency by route template (never by raw path).
+/// Counts every request and its latency by route template (never by raw path) and by
+/// known method, so that no request can add series of its own making.
 pub async fn track(req: Request, next: Next) -> Response {
     let start = Instant::now();
-    let method = req.method().to_string();
+    let method = crate::layers::method_label(req.method());
     let route = req
         .extensions()
         .get::<MatchedPath>()
@@ -62,7 +63,7 @@ pub async fn track(req: Request, next: Next) -> Response {
         .unwrap_or_else(|| "unmatched".into());
     let resp = next.run(req).await;
     let status = resp.status().as_u16().to_string();
-    metrics::counter!("cpor_http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status)
+    metrics::counter!("cpor_http_requests_total", "method" => method, "route" => route.clone(), "status" => status)
         .increment(1);
     metrics::histogram!("cpor_http_request_duration_seconds", "method" => method, "route" => route)
         .record(start.elapsed().as_secs_f64());

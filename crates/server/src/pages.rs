@@ -3,12 +3,13 @@
 //! sends no referrer.
 
 use crate::api::consent::{ConsentView, claim_of_link, view_of};
-use crate::api::support::run;
 use crate::error::ApiResult;
+use crate::request::origin::SameOrigin;
+use crate::request::run;
 use crate::state::App;
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, header};
+use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use cpor_domain::Actor;
 use cpor_domain::claim::Command;
@@ -50,30 +51,12 @@ pub async fn consent(State(app): State<App>, Path(token): Path<String>) -> ApiRe
     }))
 }
 
-/// A form post from another site is refused: browsers name the page a form was sent from
-/// in `Origin`, and only this service's own page may decline (the link's secret in the
-/// path is the rest of the protection).
-fn same_origin(app: &App, headers: &HeaderMap) -> bool {
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) else {
-        return true;
-    };
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("");
-    origin == app.public_url || origin.split_once("://").is_some_and(|(_, h)| h == host)
-}
-
 pub async fn decline(
     State(app): State<App>,
     Path(token): Path<String>,
-    headers: HeaderMap,
+    // The same rule as the API's decline: a post from another site is refused.
+    _same_origin: SameOrigin,
 ) -> ApiResult<Response> {
-    if !same_origin(&app, &headers) {
-        return Err(crate::error::ApiError::forbidden(
-            "This form can only be sent from the consent page itself.",
-        ));
-    }
     let (claim, hash) = claim_of_link(&app, &token).await?;
     let v = view_of(&app, &claim).await?;
     run(

@@ -312,6 +312,7 @@ async fn every_bad_claim_body_names_the_field_and_changes_nothing() {
         .client
         .post(format!("{}{c}/comments", t.base))
         .bearer_auth(t.token(ADMIN))
+        .header("Content-Type", "application/json")
         .body("{not json")
         .send()
         .await

@@ -4,17 +4,17 @@ use super::dto::{
     ClaimBody, ClaimView, CommentBody, DisassociateBody, DisputeBody, ListView, ReasonsBody,
     ResolveBody,
 };
-use super::support::{
-    etag, idempotency, if_match, parse_claim_id, parse_json, required, run, visible_claim,
-};
+use super::support::{optional_comment, required};
 use crate::auth::{Principal, new_secret};
 use crate::error::{ApiError, ApiResult};
+use crate::request::version::{etag, idempotency, if_match, required_if_match};
+use crate::request::{ClaimPath, JsonBody, StrictQuery, page, run};
 use crate::state::App;
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use cpor_domain::FieldError;
 use cpor_domain::claim::{
     ClaimInput, Command, ConsentSecret, DisputeInput, DisputeOutcome, Phase, Status,
 };
@@ -22,7 +22,6 @@ use cpor_domain::reference::{ProductId, Program, SolutionArea};
 use cpor_domain::values::{
     ClaimId, CommentBody as Comment, DisputeDetails, MpnId, Parse, Reason, TenantId,
 };
-use cpor_domain::{ErrorCode, FieldError, Side};
 use cpor_store::{ClaimQuery, CommandOutcome};
 use serde::Deserialize;
 
@@ -46,14 +45,6 @@ pub async fn claim_response(
     Ok(resp)
 }
 
-fn optional_comment(raw: Option<String>, errors: &mut Vec<FieldError>) -> Option<Comment> {
-    raw.filter(|s| !s.trim().is_empty()).and_then(|s| {
-        Comment::parse_field("comment", &s)
-            .map_err(|e| errors.push(e))
-            .ok()
-    })
-}
-
 /// Create a draft claim for the caller's organisation.
 #[utoipa::path(post, path = "/api/v1/claims", tag = "claims", request_body = ClaimBody,
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry answer the first response")),
@@ -62,20 +53,19 @@ pub async fn create(
     State(app): State<App>,
     who: Principal,
     headers: HeaderMap,
-    body: Bytes,
+    body: JsonBody<ClaimInput>,
 ) -> ApiResult<Response> {
     let org_id = who.0.org_id.ok_or_else(|| {
         ApiError::forbidden("Claims are created by partner organisations' users.")
     })?;
-    let input: ClaimInput = parse_json(&body)?;
-    let fields = input.parse().map_err(ApiError::invalid)?;
+    let fields = body.value.parse().map_err(ApiError::invalid)?;
     let id = ClaimId::from_uuid(uuid::Uuid::now_v7());
     let idem = idempotency(
         &headers,
         &who.0.id.to_string(),
         &Method::POST,
         "/api/v1/claims",
-        &body,
+        &body.raw,
     )?;
     let out = run(
         &app,
@@ -90,14 +80,16 @@ pub async fn create(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
 pub struct ListParams {
     status: Option<String>,
     phase: Option<String>,
     solution_area: Option<String>,
     mpn_id: Option<String>,
     tenant_id: Option<String>,
-    /// Words of the claim's name or the customer's domain.
+    /// Words of the claim's name or the customer's domain (at most 200 characters).
     q: Option<String>,
+    /// The `next_cursor` of the previous page.
     cursor: Option<String>,
     /// 1 to 200; 50 by default.
     limit: Option<String>,
@@ -109,72 +101,38 @@ fn opt<T: Parse>(field: &str, raw: &Option<String>, errors: &mut Vec<FieldError>
         .and_then(|s| T::parse_field(field, s).map_err(|e| errors.push(e)).ok())
 }
 
-pub fn limit(raw: &Option<String>, errors: &mut Vec<FieldError>) -> u32 {
-    match raw.as_deref().map(str::trim) {
-        None | Some("") => 50,
-        Some(s) => match s.parse::<u32>() {
-            Ok(n) if (1..=200).contains(&n) => n,
-            _ => {
-                errors.push(FieldError::new(
-                    "limit",
-                    ErrorCode::ValueOutOfRange,
-                    "The limit is a number from 1 to 200.",
-                ));
-                50
-            }
-        },
-    }
-}
-
 /// List claims, newest first. Partners see their organisation's claims only.
 #[utoipa::path(get, path = "/api/v1/claims", tag = "claims", params(ListParams),
     responses((status = 200, body = ListView<ClaimView>), (status = 422, body = crate::error::Problem)))]
 pub async fn list(
     State(app): State<App>,
     who: Principal,
-    Query(p): Query<ListParams>,
+    StrictQuery(p): StrictQuery<ListParams>,
 ) -> ApiResult<Json<ListView<ClaimView>>> {
     let mut errors = Vec::new();
     let query = ClaimQuery {
-        org_id: if who.side() == Side::Partner {
-            who.0.org_id
-        } else {
-            None
-        },
+        org_id: who.claim_scope(),
         status: opt::<Status>("status", &p.status, &mut errors),
         phase: opt::<Phase>("phase", &p.phase, &mut errors),
         solution_area: opt::<SolutionArea>("solution_area", &p.solution_area, &mut errors),
         mpn_id: opt::<MpnId>("mpn_id", &p.mpn_id, &mut errors),
         tenant_id: opt::<TenantId>("tenant_id", &p.tenant_id, &mut errors),
         q: p.q.clone(),
-        after: match p.cursor.as_deref().filter(|c| !c.is_empty()) {
-            None => None,
-            Some(c) => match c.parse() {
-                Ok(id) => Some(id),
-                Err(_) => {
-                    errors.push(FieldError::new(
-                        "cursor",
-                        ErrorCode::InvalidFormat,
-                        "Pass the next_cursor of the previous page.",
-                    ));
-                    None
-                }
-            },
-        },
-        limit: limit(&p.limit, &mut errors),
+        after: page::decode(p.cursor.as_deref(), &mut errors),
+        limit: page::limit(p.limit.as_deref(), &mut errors),
     };
     if !errors.is_empty() {
         return Err(ApiError::invalid(errors));
     }
-    let page = app.store.claims(&query).await?;
+    let found = app.store.claims(&query).await?;
     let reference = app.store.reference().await?;
     Ok(Json(ListView {
-        items: page
+        items: found
             .items
             .iter()
             .map(|c| ClaimView::of(c, &reference))
             .collect(),
-        next_cursor: page.next.map(|n| n.to_string()),
+        next_cursor: found.next.map(|n| page::encode(&n)),
     }))
 }
 
@@ -184,9 +142,9 @@ pub async fn list(
 pub async fn get(
     State(app): State<App>,
     who: Principal,
-    Path(id): Path<String>,
+    ClaimPath(id): ClaimPath,
 ) -> ApiResult<Response> {
-    let claim = visible_claim(&app, &who, &id).await?;
+    let claim = who.visible_claim(&app, id).await?;
     claim_response(
         &app,
         StatusCode::OK,
@@ -208,21 +166,12 @@ pub async fn get(
 pub async fn patch(
     State(app): State<App>,
     who: Principal,
-    Path(id): Path<String>,
+    ClaimPath(claim_id): ClaimPath,
     headers: HeaderMap,
-    body: Bytes,
+    body: JsonBody<ClaimInput>,
 ) -> ApiResult<Response> {
-    let claim_id = parse_claim_id(&id)?;
-    let version = if_match(&headers)?.ok_or_else(|| {
-        ApiError::one(
-            StatusCode::PRECONDITION_REQUIRED,
-            "If-Match",
-            ErrorCode::Required,
-            "Send If-Match with the ETag of the claim you changed, so no one else's change is overwritten.",
-        )
-    })?;
-    let input: ClaimInput = parse_json(&body)?;
-    let patch = input.parse().map_err(ApiError::invalid)?;
+    let version = required_if_match(&headers)?;
+    let patch = body.value.parse().map_err(ApiError::invalid)?;
     let out = run(
         &app,
         who.0.actor(),
@@ -241,10 +190,9 @@ pub async fn patch(
 pub async fn delete(
     State(app): State<App>,
     who: Principal,
-    Path(id): Path<String>,
+    ClaimPath(claim_id): ClaimPath,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let claim_id = parse_claim_id(&id)?;
     run(
         &app,
         who.0.actor(),
@@ -261,21 +209,24 @@ pub async fn delete(
 async fn transition<B, F>(
     app: App,
     who: Principal,
-    id: String,
+    claim_id: ClaimId,
     headers: HeaderMap,
-    body: Bytes,
+    body: JsonBody<B>,
     path: &str,
     make: F,
 ) -> ApiResult<Response>
 where
-    B: serde::de::DeserializeOwned,
     F: FnOnce(B) -> ApiResult<Command>,
 {
-    let claim_id = parse_claim_id(&id)?;
-    let parsed: B = parse_json(&body)?;
-    let command = make(parsed)?;
-    let full = format!("/api/v1/claims/{id}/{path}");
-    let idem = idempotency(&headers, &who.0.id.to_string(), &Method::POST, &full, &body)?;
+    let command = make(body.value)?;
+    let full = format!("/api/v1/claims/{claim_id}/{path}");
+    let idem = idempotency(
+        &headers,
+        &who.0.id.to_string(),
+        &Method::POST,
+        &full,
+        &body.raw,
+    )?;
     let out = run(
         &app,
         who.0.actor(),
@@ -305,7 +256,7 @@ macro_rules! comment_transition {
             params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry answer the first response")),
             responses((status = 200, body = ClaimView), (status = 409, body = crate::error::Problem),
                 (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
-        pub async fn $name(State(app): State<App>, who: Principal, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
+        pub async fn $name(State(app): State<App>, who: Principal, ClaimPath(id): ClaimPath, headers: HeaderMap, body: JsonBody<CommentBody>) -> ApiResult<Response> {
             transition(app, who, id, headers, body, $sub, |b: CommentBody| Ok(Command::$cmd { comment: comment_only(b)? })).await
         }
     };
@@ -353,9 +304,9 @@ fn reasons_command(b: ReasonsBody, request: bool) -> ApiResult<Command> {
 pub async fn request_info(
     State(app): State<App>,
     who: Principal,
-    Path(id): Path<String>,
+    ClaimPath(id): ClaimPath,
     headers: HeaderMap,
-    body: Bytes,
+    body: JsonBody<ReasonsBody>,
 ) -> ApiResult<Response> {
     transition(
         app,
@@ -375,9 +326,9 @@ pub async fn request_info(
 pub async fn reject(
     State(app): State<App>,
     who: Principal,
-    Path(id): Path<String>,
+    ClaimPath(id): ClaimPath,
     headers: HeaderMap,
-    body: Bytes,
+    body: JsonBody<ReasonsBody>,
 ) -> ApiResult<Response> {
     transition(
         app,
@@ -398,9 +349,9 @@ pub async fn reject(
 pub async fn approve(
     State(app): State<App>,
     who: Principal,
-    Path(id): Path<String>,
+    ClaimPath(id): ClaimPath,
     headers: HeaderMap,
-    body: Bytes,
+    body: JsonBody<CommentBody>,
 ) -> ApiResult<Response> {
     transition(
         app,
@@ -425,9 +376,9 @@ pub async fn approve(
 pub async fn disassociate(
     State(app): State<App>,
     who: Principal,
-    Path(id): Path<String>,
+    ClaimPath(id): ClaimPath,
     headers: HeaderMap,
-    body: Bytes,
+    body: JsonBody<DisassociateBody>,
 ) -> ApiResult<Response> {
     transition(
         app,
@@ -453,9 +404,9 @@ pub async fn disassociate(
 pub async fn dispute(
     State(app): State<App>,
     who: Principal,
-    Path(id): Path<String>,
+    ClaimPath(id): ClaimPath,
     headers: HeaderMap,
-    body: Bytes,
+    body: JsonBody<DisputeBody>,
 ) -> ApiResult<Response> {
     transition(app, who, id, headers, body, "dispute", |b: DisputeBody| {
         let mut errors = Vec::new();
@@ -489,9 +440,9 @@ pub async fn dispute(
 pub async fn dispute_start(
     State(app): State<App>,
     who: Principal,
-    Path(id): Path<String>,
+    ClaimPath(id): ClaimPath,
     headers: HeaderMap,
-    body: Bytes,
+    body: JsonBody<CommentBody>,
 ) -> ApiResult<Response> {
     transition(
         app,
@@ -511,9 +462,9 @@ pub async fn dispute_start(
 pub async fn dispute_resolve(
     State(app): State<App>,
     who: Principal,
-    Path(id): Path<String>,
+    ClaimPath(id): ClaimPath,
     headers: HeaderMap,
-    body: Bytes,
+    body: JsonBody<ResolveBody>,
 ) -> ApiResult<Response> {
     transition(
         app,

@@ -2,11 +2,12 @@
 //! claimed and lets them opt out. The link's secret is the key; only its hash is stored,
 //! it works for its own claim only, and stops working once the association has ended.
 
-use super::support::{idempotency, run};
 use crate::error::{ApiError, ApiResult};
+use crate::request::origin::SameOrigin;
+use crate::request::version::idempotency;
+use crate::request::{JsonBody, run};
 use crate::state::App;
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -78,14 +79,21 @@ pub async fn show(
     Ok(Json(view_of(&app, &claim).await?))
 }
 
+/// A request that takes no fields: an empty body or `{}`.
+#[derive(Deserialize, ToSchema, Debug, Default)]
+#[serde(deny_unknown_fields)]
+pub struct NoFields {}
+
 /// The customer opts out: rejected during the window, association ended after it.
-#[utoipa::path(post, path = "/api/v1/consent/{token}/decline", tag = "consent", request_body(content = Object, description = "Empty"), security(()),
+/// Refused when sent from another site (an `Origin` other than this service's).
+#[utoipa::path(post, path = "/api/v1/consent/{token}/decline", tag = "consent", request_body(content = NoFields, description = "Empty"), security(()),
     responses((status = 200, body = ConsentView), (status = 404, body = crate::error::Problem)))]
 pub async fn decline(
     State(app): State<App>,
     Path(token): Path<String>,
+    _same_origin: SameOrigin,
     headers: HeaderMap,
-    body: Bytes,
+    body: JsonBody<NoFields>,
 ) -> ApiResult<Response> {
     let (claim, hash) = claim_of_link(&app, &token).await?;
     let idem = idempotency(
@@ -93,7 +101,7 @@ pub async fn decline(
         &format!("consent:{hash}"),
         &Method::POST,
         "/api/v1/consent/decline",
-        &body,
+        &body.raw,
     )?;
     let view = view_of(&app, &claim).await?;
     let out = run(

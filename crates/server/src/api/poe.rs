@@ -1,13 +1,16 @@
 //! Proof-of-execution files: uploaded as multipart (field `file`), checked by content,
-//! kept in the object store under `poe/<claim>/<poe>`, recorded on the claim.
+//! kept in the object store at [`crate::blobs::poe_path`], recorded on the claim.
 
 use super::claims::claim_response;
-use super::support::{idempotency, parse_claim_id, run, visible_claim};
 use crate::auth::Principal;
+use crate::blobs::poe_path;
 use crate::error::{ApiError, ApiResult};
+use crate::request::version::idempotency;
+use crate::request::{ClaimPath, PoePath, run};
 use crate::state::App;
 use axum::body::Body;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use cpor_domain::claim::Command;
@@ -15,12 +18,7 @@ use cpor_domain::poe::{PoeFile, PoeKind, clean_file_name};
 use cpor_domain::values::PoeId;
 use cpor_domain::{ErrorCode, FieldError};
 use object_store::ObjectStoreExt;
-use object_store::path::Path as BlobPath;
 use sha2::Digest;
-
-fn blob_path(claim: &str, poe: &PoeId) -> BlobPath {
-    BlobPath::from(format!("poe/{claim}/{poe}"))
-}
 
 fn too_large(max: u64) -> ApiError {
     ApiError::one(
@@ -42,11 +40,19 @@ fn too_large(max: u64) -> ApiError {
 pub async fn upload(
     State(app): State<App>,
     who: Principal,
-    Path(id): Path<String>,
+    ClaimPath(id): ClaimPath,
     headers: HeaderMap,
-    mut form: Multipart,
+    form: Result<Multipart, MultipartRejection>,
 ) -> ApiResult<Response> {
-    let claim = visible_claim(&app, &who, &id).await?;
+    let mut form = form.map_err(|_| {
+        ApiError::one(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Content-Type",
+            ErrorCode::InvalidFormat,
+            "Send the document as multipart/form-data, in the field `file`.",
+        )
+    })?;
+    let claim = who.visible_claim(&app, id).await?;
     let reference = app.store.reference().await?;
     let max = reference.policy.poe_max_bytes;
     let mut file: Option<(String, Vec<u8>)> = None;
@@ -107,7 +113,7 @@ pub async fn upload(
         )?
     };
     let size = bytes.len() as u64;
-    let path = blob_path(&id, &poe_id);
+    let path = poe_path(claim.id, poe_id);
     app.blobs
         .put(&path, bytes.into())
         .await
@@ -149,17 +155,17 @@ fn hex_digest(bytes: &[u8]) -> String {
 pub async fn download(
     State(app): State<App>,
     who: Principal,
-    Path((id, poe_id)): Path<(String, String)>,
+    path: PoePath,
 ) -> ApiResult<Response> {
-    let claim = visible_claim(&app, &who, &id).await?;
+    let claim = who.visible_claim(&app, path.claim).await?;
     let poe = claim
         .poe
         .iter()
-        .find(|p| p.id.to_string() == poe_id)
+        .find(|p| p.id == path.poe)
         .ok_or_else(|| ApiError::not_found("poe"))?;
     let data = app
         .blobs
-        .get(&blob_path(&claim.id.to_string(), &poe.id))
+        .get(&poe_path(claim.id, poe.id))
         .await
         .map_err(|e| match e {
             object_store::Error::NotFound { .. } => ApiError::not_found("poe"),
@@ -186,18 +192,12 @@ pub async fn download(
 /// Remove a proof-of-execution document from a draft.
 #[utoipa::path(delete, path = "/api/v1/claims/{id}/poe/{poe_id}", tag = "poe",
     responses((status = 200, body = super::dto::ClaimView), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem)))]
-pub async fn remove(
-    State(app): State<App>,
-    who: Principal,
-    Path((id, poe_id)): Path<(String, String)>,
-) -> ApiResult<Response> {
-    let claim_id = parse_claim_id(&id)?;
-    let poe: PoeId = poe_id.parse().map_err(|_| ApiError::not_found("poe"))?;
+pub async fn remove(State(app): State<App>, who: Principal, path: PoePath) -> ApiResult<Response> {
     let out = run(
         &app,
         who.0.actor(),
-        claim_id,
-        Command::RemovePoe(poe),
+        path.claim,
+        Command::RemovePoe(path.poe),
         None,
         None,
     )

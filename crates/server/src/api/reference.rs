@@ -3,9 +3,10 @@
 
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
+use crate::request::StrictQuery;
 use crate::state::App;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use cpor_domain::keys::{AssociationKey, KeySubject};
 use cpor_domain::reference::{ProductId, Program, SolutionArea};
 use cpor_domain::values::{DomainName, Parse, SubscriptionId, TenantId};
@@ -83,6 +84,7 @@ pub async fn catalog(State(app): State<App>, _who: Principal) -> ApiResult<Json<
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
 pub struct LookupParams {
     domain: Option<String>,
 }
@@ -99,7 +101,7 @@ pub struct LookupView {
 pub async fn lookup(
     State(app): State<App>,
     _who: Principal,
-    Query(p): Query<LookupParams>,
+    StrictQuery(p): StrictQuery<LookupParams>,
 ) -> ApiResult<Json<LookupView>> {
     let domain = DomainName::parse(p.domain.as_deref().unwrap_or(""))
         .map_err(|e| ApiError::invalid(vec![e]))?;
@@ -121,6 +123,7 @@ pub async fn lookup(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
 pub struct KeyParams {
     tenant_id: Option<String>,
     /// The workload, for osu_m365.
@@ -141,7 +144,7 @@ pub struct HeldView {
 pub async fn check_key(
     State(app): State<App>,
     _who: Principal,
-    Query(p): Query<KeyParams>,
+    StrictQuery(p): StrictQuery<KeyParams>,
 ) -> ApiResult<Json<HeldView>> {
     let mut errors = Vec::new();
     let req = |f: &str, v: &Option<String>| {

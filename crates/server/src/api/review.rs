@@ -1,19 +1,23 @@
 //! The reviewers' queue: submitted and under-review claims, the oldest due first.
 
-use super::claims::limit;
 use super::dto::{ClaimView, ListView};
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
+use crate::request::StrictQuery;
+use crate::request::page::{self, TimeAndId};
 use crate::state::App;
 use axum::Json;
-use axum::extract::{Query, State};
-use cpor_domain::jiff::Timestamp;
-use cpor_domain::{ErrorCode, FieldError, Role};
+use axum::extract::State;
+use cpor_domain::Role;
+use cpor_domain::values::ClaimId;
 use serde::Deserialize;
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
 pub struct QueueParams {
+    /// The `next_cursor` of the previous page.
     cursor: Option<String>,
+    /// 1 to 200; 50 by default.
     limit: Option<String>,
 }
 
@@ -23,41 +27,27 @@ pub struct QueueParams {
 pub async fn queue(
     State(app): State<App>,
     who: Principal,
-    Query(p): Query<QueueParams>,
+    StrictQuery(p): StrictQuery<QueueParams>,
 ) -> ApiResult<Json<ListView<ClaimView>>> {
     who.require(
         &[Role::Reviewer, Role::SupportAgent, Role::ProgramAdmin],
         "see the review queue",
     )?;
     let mut errors = Vec::new();
-    let limit = limit(&p.limit, &mut errors);
-    let after = match p.cursor.as_deref().filter(|c| !c.is_empty()) {
-        None => None,
-        Some(c) => {
-            let parsed = c
-                .split_once('~')
-                .and_then(|(t, id)| Some((t.parse::<Timestamp>().ok()?, id.parse().ok()?)));
-            if parsed.is_none() {
-                errors.push(FieldError::new(
-                    "cursor",
-                    ErrorCode::InvalidFormat,
-                    "Pass the next_cursor of the previous page.",
-                ));
-            }
-            parsed
-        }
-    };
+    let limit = page::limit(p.limit.as_deref(), &mut errors);
+    let after = page::decode::<TimeAndId<ClaimId>>(p.cursor.as_deref(), &mut errors)
+        .map(|TimeAndId(t, id)| (t, id));
     if !errors.is_empty() {
         return Err(ApiError::invalid(errors));
     }
-    let page = app.store.review_queue(after, limit).await?;
+    let found = app.store.review_queue(after, limit).await?;
     let reference = app.store.reference().await?;
     Ok(Json(ListView {
-        items: page
+        items: found
             .items
             .iter()
             .map(|c| ClaimView::of(c, &reference))
             .collect(),
-        next_cursor: page.next.map(|(t, id)| format!("{t}~{id}")),
+        next_cursor: found.next.map(|(t, id)| page::encode(&TimeAndId(t, id))),
     }))
 }

@@ -1,56 +1,54 @@
 //! A claim's comment threads and its history.
 
-use super::claims::limit;
 use super::dto::{CommentView, EventView, ListView, NewComment};
-use super::support::{idempotency, parse_json, required, run, visible_claim};
+use super::support::required;
 use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
+use crate::request::version::idempotency;
+use crate::request::{ClaimPath, JsonBody, StrictQuery, page, run};
 use crate::state::App;
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use cpor_domain::claim::{Command, EventKind, Thread};
 use cpor_domain::values::{CommentBody, CommentId, Parse};
-use cpor_domain::{ErrorCode, FieldError};
 use serde::Deserialize;
 
 #[derive(Deserialize, utoipa::IntoParams)]
-pub struct PageParams {
+#[serde(deny_unknown_fields)]
+pub struct HistoryParams {
+    /// The `next_cursor` of the previous page.
     cursor: Option<String>,
+    /// 1 to 200; 50 by default.
     limit: Option<String>,
-    /// Comments only: claim or dispute.
-    thread: Option<String>,
 }
 
-fn cursor(raw: &Option<String>, errors: &mut Vec<FieldError>) -> u64 {
-    match raw.as_deref().filter(|c| !c.is_empty()) {
-        None => 0,
-        Some(c) => c.parse().unwrap_or_else(|_| {
-            errors.push(FieldError::new(
-                "cursor",
-                ErrorCode::InvalidFormat,
-                "Pass the next_cursor of the previous page.",
-            ));
-            0
-        }),
-    }
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct CommentParams {
+    /// The `next_cursor` of the previous page.
+    cursor: Option<String>,
+    /// 1 to 200; 50 by default.
+    limit: Option<String>,
+    /// claim or dispute; both when absent.
+    thread: Option<String>,
 }
 
 /// A claim's history: every change, comment, file, decision, automatic transition and
 /// e-mail, oldest first.
-#[utoipa::path(get, path = "/api/v1/claims/{id}/history", tag = "claims", params(PageParams),
+#[utoipa::path(get, path = "/api/v1/claims/{id}/history", tag = "claims", params(HistoryParams),
     responses((status = 200, body = ListView<EventView>), (status = 404, body = crate::error::Problem)))]
 pub async fn history(
     State(app): State<App>,
     who: Principal,
-    Path(id): Path<String>,
-    Query(p): Query<PageParams>,
+    ClaimPath(id): ClaimPath,
+    StrictQuery(p): StrictQuery<HistoryParams>,
 ) -> ApiResult<Json<ListView<EventView>>> {
-    let claim = visible_claim(&app, &who, &id).await?;
+    let claim = who.visible_claim(&app, id).await?;
     let mut errors = Vec::new();
-    let (after, limit) = (cursor(&p.cursor, &mut errors), limit(&p.limit, &mut errors));
+    let after = page::decode::<u64>(p.cursor.as_deref(), &mut errors).unwrap_or(0);
+    let limit = page::limit(p.limit.as_deref(), &mut errors);
     if !errors.is_empty() {
         return Err(ApiError::invalid(errors));
     }
@@ -62,7 +60,7 @@ pub async fn history(
         .map(EventView::of)
         .collect();
     let next_cursor = if more {
-        items.last().map(|e| e.seq.to_string())
+        items.last().map(|e| page::encode(&e.seq))
     } else {
         None
     };
@@ -70,17 +68,18 @@ pub async fn history(
 }
 
 /// A claim's comments (both threads unless `thread` is given), oldest first.
-#[utoipa::path(get, path = "/api/v1/claims/{id}/comments", tag = "claims", params(PageParams),
+#[utoipa::path(get, path = "/api/v1/claims/{id}/comments", tag = "claims", params(CommentParams),
     responses((status = 200, body = ListView<CommentView>)))]
 pub async fn list(
     State(app): State<App>,
     who: Principal,
-    Path(id): Path<String>,
-    Query(p): Query<PageParams>,
+    ClaimPath(id): ClaimPath,
+    StrictQuery(p): StrictQuery<CommentParams>,
 ) -> ApiResult<Json<ListView<CommentView>>> {
-    let claim = visible_claim(&app, &who, &id).await?;
+    let claim = who.visible_claim(&app, id).await?;
     let mut errors = Vec::new();
-    let (after, limit) = (cursor(&p.cursor, &mut errors), limit(&p.limit, &mut errors));
+    let after = page::decode::<u64>(p.cursor.as_deref(), &mut errors).unwrap_or(0);
+    let limit = page::limit(p.limit.as_deref(), &mut errors);
     let thread = p
         .thread
         .as_deref()
@@ -100,7 +99,9 @@ pub async fn list(
         .map(CommentView::of)
         .collect();
     let next_cursor = if more {
-        comments.get(limit as usize - 1).map(|c| c.seq.to_string())
+        comments
+            .get(limit as usize - 1)
+            .map(|c| page::encode(&c.seq))
     } else {
         None
     };
@@ -113,12 +114,12 @@ pub async fn list(
 pub async fn add(
     State(app): State<App>,
     who: Principal,
-    Path(id): Path<String>,
+    ClaimPath(id): ClaimPath,
     headers: HeaderMap,
-    body: Bytes,
+    body: JsonBody<NewComment>,
 ) -> ApiResult<Response> {
-    let claim = visible_claim(&app, &who, &id).await?;
-    let b: NewComment = parse_json(&body)?;
+    let claim = who.visible_claim(&app, id).await?;
+    let b = body.value;
     let mut errors = Vec::new();
     let text = required::<CommentBody>("body", &b.body, &mut errors);
     let thread = match b.thread.as_deref() {
@@ -134,7 +135,7 @@ pub async fn add(
         &who.0.id.to_string(),
         &Method::POST,
         &format!("/api/v1/claims/{id}/comments"),
-        &body,
+        &body.raw,
     )?;
     let out = run(
         &app,
