@@ -1,7 +1,12 @@
 //! The background worker: takes due jobs and runs each through the same command path as
 //! users. A timer is a command by the system actor; an e-mail is rendered, delivered,
 //! and recorded on the claim in the same transaction that ends its job. A failure is
-//! retried with exponential backoff; a job is never dropped before it succeeded.
+//! retried with exponential backoff; a job is never dropped before it succeeded (the
+//! store parks it after its last attempt, for an operator to requeue).
+//!
+//! Nothing one job does can stop the others: each runs in its own span with its panics
+//! caught (a panic is a failure like any other), and the polling loop itself is
+//! supervised and restarted.
 
 use crate::mail::render::render;
 use crate::metrics;
@@ -10,8 +15,11 @@ use cpor_domain::Actor;
 use cpor_domain::claim::{Command, EventKind, Notification};
 use cpor_domain::jiff::{SignedDuration, Timestamp};
 use cpor_store::{CommandRequest, Job, JobKind, StoreError};
+use futures::FutureExt;
 use object_store::ObjectStoreExt;
+use std::panic::AssertUnwindSafe;
 use std::time::Duration;
+use tracing::Instrument;
 
 /// How long a taken job is reserved for its worker; another takes it after that.
 const LEASE: SignedDuration = SignedDuration::from_secs(120);
@@ -39,8 +47,20 @@ pub async fn run_due(app: &App) -> usize {
     }
 }
 
-/// Polls for due jobs every `every` until the process ends.
+/// Polls for due jobs every `every` until the process ends. The polling loop runs as a
+/// task of its own: should it ever end (a panic outside any job), it is started again.
 pub async fn run_forever(app: App, every: Duration) {
+    loop {
+        let poller = tokio::spawn(poll(app.clone(), every));
+        match poller.await {
+            Ok(()) => tracing::error!("the job poller stopped; starting it again"),
+            Err(e) => tracing::error!(error = %e, "the job poller failed; starting it again"),
+        }
+        tokio::time::sleep(every).await;
+    }
+}
+
+async fn poll(app: App, every: Duration) {
     loop {
         run_due(&app).await;
         tokio::time::sleep(every).await;
@@ -53,8 +73,40 @@ pub fn backoff(attempts: u32) -> SignedDuration {
     SignedDuration::from_secs(secs as i64)
 }
 
+/// Runs one job in its own span; a panic counts as a failure of that job only.
 async fn run_job(app: &App, job: Job, now: Timestamp) {
-    let result = match &job.kind {
+    let span = tracing::info_span!(
+        "job",
+        id = job.id,
+        kind = job.kind.name(),
+        attempt = job.attempts + 1
+    );
+    let result = AssertUnwindSafe(execute(app, &job, now).instrument(span.clone()))
+        .catch_unwind()
+        .await
+        .unwrap_or_else(|panic| Err(format!("the job panicked: {}", panic_message(&*panic))));
+    if let Err(error) = result {
+        let _entered = span.enter();
+        tracing::warn!(%error, "job failed; will retry");
+        let retry_at = now
+            .checked_add(backoff(job.attempts))
+            .unwrap_or(Timestamp::MAX);
+        if let Err(e) = app.store.retry_job(job.id, &error, retry_at).await {
+            tracing::error!(error = %e, "cannot record a job failure; the lease will expire and it runs again");
+        }
+    }
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(no message)".into())
+}
+
+async fn execute(app: &App, job: &Job, now: Timestamp) -> Result<(), String> {
+    match &job.kind {
         JobKind::Timer { claim_id, timer } => {
             let mut req = CommandRequest::new(*claim_id, Command::Fire(*timer), Actor::System, now);
             req.job_id = Some(job.id);
@@ -79,7 +131,7 @@ async fn run_job(app: &App, job: Job, now: Timestamp) {
                 Err(e) => Err(e.to_string()),
             }
         }
-        JobKind::Email(n) => deliver(app, &job, n, now).await,
+        JobKind::Email(n) => deliver(app, job, n, now).await,
         JobKind::RemovePoeFile { claim_id, poe_id } => {
             match app
                 .blobs
@@ -94,15 +146,6 @@ async fn run_job(app: &App, job: Job, now: Timestamp) {
                     .map_err(|e| e.to_string()),
                 Err(e) => Err(format!("removing the file: {e}")),
             }
-        }
-    };
-    if let Err(error) = result {
-        tracing::warn!(job = job.id, attempts = job.attempts + 1, %error, "job failed; will retry");
-        let retry_at = now
-            .checked_add(backoff(job.attempts))
-            .unwrap_or(Timestamp::MAX);
-        if let Err(e) = app.store.retry_job(job.id, &error, retry_at).await {
-            tracing::error!(job = job.id, error = %e, "cannot record a job failure; the lease will expire and it runs again");
         }
     }
 }

@@ -1,0 +1,64 @@
+//! The worker outlives its jobs: a job that panics is a failed attempt, retried later,
+//! and the timers and e-mails behind it still run.
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use cpor_server::clock::Clock;
+use cpor_server::mail::{Mail, Mailer};
+use cpor_server::state::AppState;
+use serde_json::json;
+use std::sync::Arc;
+use support::*;
+
+const ADMIN: &str = "adatum:incentives_admin";
+
+/// A relay whose client code panics: the worst a delivery can do.
+struct PanickingMailer;
+
+#[async_trait::async_trait]
+impl Mailer for PanickingMailer {
+    async fn send(&self, _mail: &Mail) -> Result<(), String> {
+        panic!("the relay client panicked");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panicking_job_fails_alone_and_a_later_timer_still_fires() {
+    let t = TestApp::start().await;
+    let id = t
+        .under_review(ADMIN, m365("Panics", "1234567", &["teams"]))
+        .await;
+    t.ok(
+        &format!("/api/v1/claims/{id}/review/approve"),
+        "operator:reviewer",
+        json!({}),
+    )
+    .await;
+    let app = Arc::new(AppState {
+        mailer: Arc::new(PanickingMailer),
+        store: t.app.store.clone(),
+        clock: t.app.clock.clone(),
+        blobs: t.app.blobs.clone(),
+        metrics: t.app.metrics.clone(),
+        public_url: t.app.public_url.clone(),
+        mail_from: t.app.mail_from.clone(),
+    });
+    let ran = cpor_server::worker::run_due(&app).await;
+    assert!(ran >= 1, "the approval's e-mails were tried");
+    let stats = t.store.job_stats(t.clock.now()).await.unwrap();
+    assert!(stats.failing >= 1, "the panic was recorded as a failure");
+
+    // The consent window passes: its timer fires although every e-mail still panics.
+    t.advance(days(8));
+    cpor_server::worker::run_due(&app).await;
+    assert_eq!(t.claim(&id).await["phase"], "active");
+
+    // With a working relay the e-mails go out after all.
+    t.advance(days(1));
+    t.run_jobs().await;
+    assert!(
+        t.outbox().iter().any(|m| m.contains("/consent/")),
+        "the consent e-mail was delivered on a later attempt"
+    );
+}
