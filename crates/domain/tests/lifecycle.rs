@@ -878,3 +878,38 @@ fn a_stale_timer_changes_nothing() {
     assert!(e.has("status", ErrorCode::InvalidState));
     assert_eq!(w.claim(id), &before);
 }
+
+#[test]
+fn background_events_move_the_history_but_not_the_etag() {
+    let mut w = World::new();
+    let id = w.submitted(&admin_a(), teams());
+    let before = w.claim(id).clone();
+    assert_eq!(before.etag, before.version);
+    // A delivered e-mail, then the pickup SLA breached: both are in the history only.
+    w.ok(
+        &Actor::System,
+        id,
+        Command::RecordEmail {
+            template: Template::InformationRequested,
+            to: cpor_domain::values::Email::parse("p@adatum.example").unwrap(),
+        },
+    );
+    w.advance(10.days());
+    w.fire_due();
+    let c = w.claim(id).clone();
+    let kinds: Vec<&str> = w.events[&id]
+        .iter()
+        .skip(before.version as usize)
+        .map(|e| e.kind.type_name())
+        .collect();
+    assert_eq!(kinds, vec!["email_sent", "sla_breached"]);
+    assert_eq!(c.version, before.version + 2);
+    assert_eq!(
+        (c.etag, c.updated_at),
+        (before.etag, before.updated_at),
+        "nothing a client edits or acts on changed"
+    );
+    // A client-visible change moves it to its own seq.
+    w.ok(&reviewer(), id, Command::StartReview { comment: None });
+    assert_eq!(w.claim(id).etag, c.version + 1);
+}

@@ -96,9 +96,9 @@ pub async fn run<T: CommandTx>(
     let claim = tx.load_claim(request.claim_id).await?;
     cpor_domain::claim::authorize(claim.as_ref(), &request.command, &request.actor)?;
     if let (Some(c), Some(expected)) = (&claim, request.expected_version)
-        && c.version != expected
+        && c.etag != expected
     {
-        return Err(StoreError::VersionMismatch { current: c.version });
+        return Err(StoreError::VersionMismatch { current: c.etag });
     }
     let org_id = match (&claim, &request.command) {
         (Some(c), _) => Some(c.org_id),

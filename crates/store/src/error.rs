@@ -9,7 +9,7 @@ use cpor_domain::DomainError;
 pub enum StoreError {
     #[error(transparent)]
     Domain(#[from] DomainError),
-    /// The caller's `If-Match` version is not the claim's current one.
+    /// The caller's `If-Match` is not the claim's current `etag`.
     #[error("the claim is at version {current}, not the expected one")]
     VersionMismatch { current: u64 },
     /// The idempotency key was used before with another request.

@@ -28,7 +28,7 @@ pub struct CommandRequest {
     pub command: Command,
     pub actor: Actor,
     pub now: Timestamp,
-    /// The version the caller saw (`If-Match`): a different current version is refused.
+    /// The claim's `etag` the caller saw (`If-Match`): a different current one is refused.
     pub expected_version: Option<u64>,
     pub idempotency: Option<Idempotency>,
     /// The job this command carries out (a timer or an e-mail delivery): marked done in

@@ -18,3 +18,54 @@ async fn postgres() -> Option<Fixture> {
 }
 
 conformance!(postgres);
+
+/// A database from before claims had an `etag` (migration 2): each claim gets the seq and
+/// time of its last event that is not background, as replaying its events gives.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_etag_migration_rebuilds_claims_as_replay_does() {
+    use cpor_domain::Actor;
+    use cpor_domain::claim::{Command, Template, replay};
+    use cpor_domain::values::{Email, Parse};
+    use cpor_store::{CommandRequest, Store};
+    let Some(url) = suite::postgres_url() else {
+        return;
+    };
+    let db = suite::fresh_postgres_database(&url).await;
+    let store: Arc<dyn Store> = Arc::new(PgStore::connect(&db, 4).await.expect("connect"));
+    let w = suite::World::new(store.clone()).await;
+    let id = w.submitted(&w.adatum, suite::teams("Old")).await;
+    let mail = Command::RecordEmail {
+        template: Template::Approved,
+        to: Email::parse("p@adatum.example").unwrap(),
+    };
+    let later = w
+        .now
+        .checked_add(cpor_domain::jiff::SignedDuration::from_hours(1))
+        .unwrap();
+    store
+        .execute(CommandRequest::new(id, mail, Actor::System, later))
+        .await
+        .unwrap();
+    let expected = store.claim(id).await.unwrap().unwrap();
+    assert_eq!((expected.version, expected.etag), (4, 3));
+    // What the old code wrote: no etag, updated_at moved by the e-mail.
+    use sqlx::Connection;
+    let mut conn = sqlx::PgConnection::connect(&db).await.unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "UPDATE claims SET state = jsonb_set(state::jsonb - 'etag', '{{updated_at}}', '\"{later}\"')::text,
+             updated_at = {};
+         DELETE FROM schema_migrations WHERE version = 2;",
+        later.as_microsecond()
+    )))
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    drop((w, store));
+    let store = PgStore::connect(&db, 4).await.expect("reconnect");
+    let migrated = store.claim(id).await.unwrap().unwrap();
+    assert_eq!(migrated, expected);
+    assert_eq!(
+        replay(&store.history(id, 0, 100).await.unwrap()),
+        Some(migrated)
+    );
+}

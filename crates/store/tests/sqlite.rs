@@ -56,3 +56,49 @@ async fn an_online_backup_is_a_consistent_copy() {
         assert_eq!(replay(&h).as_ref(), Some(&c));
     }
 }
+
+/// A database from before claims had an `etag` (migration 2): each claim gets the seq and
+/// time of its last event that is not background, as replaying its events gives.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_etag_migration_rebuilds_claims_as_replay_does() {
+    use cpor_domain::Actor;
+    use cpor_domain::claim::{Command, Template, replay};
+    use cpor_domain::values::{Email, Parse};
+    use cpor_store::{CommandRequest, Store};
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(dir.path()).expect("open"));
+    let w = suite::World::new(store.clone()).await;
+    let id = w.submitted(&w.adatum, suite::teams("Old")).await;
+    let mail = Command::RecordEmail {
+        template: Template::Approved,
+        to: Email::parse("p@adatum.example").unwrap(),
+    };
+    let later = w
+        .now
+        .checked_add(cpor_domain::jiff::SignedDuration::from_hours(1))
+        .unwrap();
+    store
+        .execute(CommandRequest::new(id, mail, Actor::System, later))
+        .await
+        .unwrap();
+    let expected = store.claim(id).await.unwrap().unwrap();
+    assert_eq!((expected.version, expected.etag), (4, 3));
+    // What the old code wrote: no etag, updated_at moved by the e-mail.
+    let conn = rusqlite::Connection::open(dir.path().join(cpor_store::sqlite::DB_FILE)).unwrap();
+    conn.execute_batch(&format!(
+        "UPDATE claims SET state = json_set(json_remove(state, '$.etag'), '$.updated_at', '{later}'),
+             updated_at = {};
+         PRAGMA user_version = 1;",
+        later.as_microsecond()
+    ))
+    .unwrap();
+    drop(conn);
+    drop((w, store));
+    let store = SqliteStore::open(dir.path()).expect("reopen");
+    let migrated = store.claim(id).await.unwrap().unwrap();
+    assert_eq!(migrated, expected);
+    assert_eq!(
+        replay(&store.history(id, 0, 100).await.unwrap()),
+        Some(migrated)
+    );
+}

@@ -33,6 +33,7 @@ pub fn apply(state: Option<Claim>, event: &Event) -> Option<Claim> {
                 created_at: event.at,
                 updated_at: event.at,
                 version: event.seq,
+                etag: event.seq,
             });
         }
         (_, EventKind::Deleted) => return None,
@@ -40,7 +41,10 @@ pub fn apply(state: Option<Claim>, event: &Event) -> Option<Claim> {
         (Some(c), _) => c,
     };
     c.version = event.seq;
-    c.updated_at = event.at;
+    if !event.kind.is_background() {
+        c.etag = event.seq;
+        c.updated_at = event.at;
+    }
     let at = event.at;
     match &event.kind {
         EventKind::Created { .. } | EventKind::Deleted => {}

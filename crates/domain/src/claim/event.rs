@@ -185,6 +185,41 @@ impl EventKind {
         }
     }
 
+    /// Whether the event only records something that happened around the claim (an
+    /// e-mail delivered, an SLA breached, the partner's reminder sent) without changing
+    /// anything a client edits or acts on: such an event does not move the claim's `etag`
+    /// nor its `updated_at`. When adding an event kind, decide here.
+    pub fn is_background(&self) -> bool {
+        match self {
+            EventKind::EmailSent { .. }
+            | EventKind::SlaBreached { .. }
+            | EventKind::ResponseReminderDue { .. } => true,
+            EventKind::Created { .. }
+            | EventKind::Edited { .. }
+            | EventKind::PoeAdded { .. }
+            | EventKind::PoeRemoved { .. }
+            | EventKind::CommentAdded { .. }
+            | EventKind::Deleted
+            | EventKind::Submitted { .. }
+            | EventKind::ReviewStarted { .. }
+            | EventKind::InformationRequested { .. }
+            | EventKind::Resubmitted { .. }
+            | EventKind::Approved { .. }
+            | EventKind::Rejected { .. }
+            | EventKind::Withdrawn { .. }
+            | EventKind::ResponseWindowPassed
+            | EventKind::CustomerDeclined { .. }
+            | EventKind::ConsentWindowPassed { .. }
+            | EventKind::AssociationExpired
+            | EventKind::ExpiryPostponed { .. }
+            | EventKind::Disassociated { .. }
+            | EventKind::Superseded { .. }
+            | EventKind::DisputeOpened { .. }
+            | EventKind::DisputeStarted
+            | EventKind::DisputeResolved { .. } => false,
+        }
+    }
+
     /// The event's details as users may see them: its JSON without the type tag and
     /// without secrets (the consent link's hash).
     pub fn public_details(&self) -> serde_json::Value {

@@ -118,9 +118,17 @@ pub struct Claim {
     pub decided_at: Option<Timestamp>,
     pub rejected_at: Option<Timestamp>,
     pub created_at: Timestamp,
+    /// When the claim last changed in a way its users see (background events such as a
+    /// delivered e-mail or a breached SLA leave it).
     pub updated_at: Timestamp,
-    /// The number of events: the optimistic-concurrency version and the `ETag`.
+    /// The number of events: the claim's position in its history (the `seq` of its last
+    /// event), which rebuilding it and idempotent replays go by.
     pub version: u64,
+    /// The optimistic-concurrency token (`ETag`, `If-Match`): the `seq` of the last event
+    /// that changed what a client can edit or act on. Background events leave it (see
+    /// [`EventKind::is_background`]), so an editor is not refused for a change they
+    /// could not see.
+    pub etag: u64,
 }
 
 impl Claim {

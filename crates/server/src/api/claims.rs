@@ -36,7 +36,7 @@ pub async fn claim_response(
     };
     let reference = app.store.reference().await?;
     let mut resp = (status, Json(ClaimView::of(&claim, &reference))).into_response();
-    resp.headers_mut().insert(header::ETAG, etag(claim.version));
+    resp.headers_mut().insert(header::ETAG, etag(claim.etag));
     if status == StatusCode::CREATED
         && let Ok(loc) = format!("/api/v1/claims/{}", claim.id).parse()
     {

@@ -107,6 +107,7 @@ pub struct ClaimView {
     /// When an active Business Applications association expires.
     pub association_expires_at: Option<String>,
     pub superseded_by: Option<String>,
+    /// The claim's `ETag`: moves only with changes a client edits or acts on.
     pub version: u64,
     pub created_at: String,
     pub updated_at: String,
@@ -191,7 +192,7 @@ impl ClaimView {
             }),
             association_expires_at: ots(c.association_expires_at),
             superseded_by: c.superseded_by.map(|s| s.to_string()),
-            version: c.version,
+            version: c.etag,
             created_at: ts(c.created_at),
             updated_at: ts(c.updated_at),
         }

@@ -6,7 +6,10 @@ use crate::Result;
 use cpor_domain::reference::Catalog;
 use sqlx::PgPool;
 
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/postgres/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/postgres/0001_init.sql"),
+    include_str!("../../migrations/postgres/0002_etag.sql"),
+];
 /// An arbitrary constant naming cpor's migration lock.
 const LOCK: i64 = 0x0C90_2026;
 

@@ -5,7 +5,10 @@ use crate::Result;
 use cpor_domain::reference::Catalog;
 use rusqlite::{Connection, params};
 
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/sqlite/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/sqlite/0001_init.sql"),
+    include_str!("../../migrations/sqlite/0002_etag.sql"),
+];
 
 pub fn migrate(conn: &mut Connection) -> Result<()> {
     let applied: usize =

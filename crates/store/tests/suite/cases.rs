@@ -810,3 +810,43 @@ pub async fn dropped_poe_records_queue_their_file_removal(store: Arc<dyn Store>)
     removed.sort();
     assert_eq!(removed, files);
 }
+
+/// A delivered e-mail and a breached SLA are history, not changes an editor must have
+/// seen: an edit based on the ETag from before them goes through.
+pub async fn background_events_do_not_refuse_an_editors_if_match(store: Arc<dyn Store>) {
+    let mut w = World::new(store.clone()).await;
+    let id = w.submitted(&w.adatum, teams("Background")).await;
+    let seen = store.claim(id).await.unwrap().unwrap();
+    let mut mail = CommandRequest::new(
+        id,
+        Command::RecordEmail {
+            template: Template::InformationRequested,
+            to: Email::parse("partner@adatum.example").unwrap(),
+        },
+        Actor::System,
+        w.now,
+    );
+    mail.expected_version = None;
+    store.execute(mail).await.unwrap();
+    w.later(hours(24 * 10));
+    run_due(&store, w.now).await;
+    let now = store.claim(id).await.unwrap().unwrap();
+    assert_eq!(now.version, seen.version + 2, "both are in the history");
+    assert_eq!(now.etag, seen.etag);
+    let patch: ClaimInput =
+        serde_json::from_value(serde_json::json!({"mpn_id": sample::ADATUM_MPN_2})).unwrap();
+    let mut edit = w.at(id, Command::Edit(patch.parse().unwrap()), &w.adatum);
+    edit.expected_version = Some(seen.etag);
+    let out = store.execute(edit.clone()).await.unwrap();
+    let after = out.claim.unwrap();
+    assert_eq!(after.etag, after.version, "the edit moved it");
+    // The same edit again, on the old ETag, is now stale.
+    assert!(matches!(
+        store.execute(edit).await,
+        Err(StoreError::VersionMismatch { current }) if current == after.etag
+    ));
+    assert_eq!(
+        replay(&store.history(id, 0, 100).await.unwrap()).as_ref(),
+        store.claim(id).await.unwrap().as_ref()
+    );
+}

@@ -214,7 +214,8 @@ macro_rules! conformance {
             users_are_found_by_token_and_emails_are_unique,
             reference_data_changes_are_seen_by_commands,
             comments_are_kept_per_thread,
-            dropped_poe_records_queue_their_file_removal
+            dropped_poe_records_queue_their_file_removal,
+            background_events_do_not_refuse_an_editors_if_match
         );
     };
     (@cases $make:path; $($case:ident),+) => {
