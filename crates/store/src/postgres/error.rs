@@ -26,6 +26,14 @@ pub fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.code().as_deref() == Some("23505"))
 }
 
+/// The constraint a unique violation broke (`users_pkey`, `users_email`).
+pub fn violated_constraint(e: &sqlx::Error) -> Option<&str> {
+    match e {
+        sqlx::Error::Database(d) if d.code().as_deref() == Some("23505") => d.constraint(),
+        _ => None,
+    }
+}
+
 /// A serialisation failure or deadlock: the transaction lost a race and may be retried.
 pub fn is_retryable(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if matches!(d.code().as_deref(), Some("40001") | Some("40P01")))

@@ -376,7 +376,12 @@ impl Store for PgStore {
             .execute(&mut *tx)
             .await
             .map_err(|e| {
-                if is_unique_violation(&e) {
+                if error::violated_constraint(&e) == Some("users_pkey") {
+                    StoreError::Duplicate {
+                        field: "id",
+                        value: u.id.to_string(),
+                    }
+                } else if is_unique_violation(&e) {
                     StoreError::Duplicate {
                         field: "email",
                         value: u.email.to_string(),

@@ -183,10 +183,17 @@ impl Store for SqliteStore {
         let org = org.clone();
         self.writer
             .call(move |c, _| {
-                c.execute(
+                let r = c.execute(
                     "INSERT INTO organisations (id, name, created_at) VALUES (?1, ?2, ?3)",
                     params![org.id.to_string(), org.name.as_str(), micros(now)],
-                )?;
+                );
+                if unique_violation(&r).is_some() {
+                    return Err(StoreError::Duplicate {
+                        field: "id",
+                        value: org.id.to_string(),
+                    });
+                }
+                r?;
                 for l in &org.locations {
                     insert_location(c, org.id, l)?;
                 }
@@ -244,11 +251,20 @@ impl Store for SqliteStore {
                         micros(u.created_at)
                     ],
                 );
-                if is_unique_violation(&r) {
-                    return Err(StoreError::Duplicate {
-                        field: "email",
-                        value: u.email.to_string(),
-                    });
+                match unique_violation(&r) {
+                    Some("users.id") => {
+                        return Err(StoreError::Duplicate {
+                            field: "id",
+                            value: u.id.to_string(),
+                        });
+                    }
+                    Some(_) => {
+                        return Err(StoreError::Duplicate {
+                            field: "email",
+                            value: u.email.to_string(),
+                        });
+                    }
+                    None => {}
                 }
                 r?;
                 c.execute(
@@ -443,8 +459,26 @@ impl Store for SqliteStore {
     }
 }
 
-fn is_unique_violation<T>(r: &rusqlite::Result<T>) -> bool {
-    matches!(r, Err(rusqlite::Error::SqliteFailure(f, _)) if f.code == rusqlite::ErrorCode::ConstraintViolation)
+/// The `table.column` a unique or primary key refused (SQLite says "UNIQUE constraint
+/// failed: users.email"); other constraint failures, such as foreign keys, are not
+/// duplicates.
+fn unique_violation<T>(r: &rusqlite::Result<T>) -> Option<&str> {
+    match r {
+        Err(rusqlite::Error::SqliteFailure(f, msg))
+            if matches!(
+                f.extended_code,
+                rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                    | rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+            ) =>
+        {
+            Some(
+                msg.as_deref()
+                    .and_then(|m| m.rsplit(": ").next())
+                    .unwrap_or(""),
+            )
+        }
+        _ => None,
+    }
 }
 
 fn insert_location(c: &Connection, org: OrgId, l: &Location) -> Result<()> {
@@ -452,7 +486,7 @@ fn insert_location(c: &Connection, org: OrgId, l: &Location) -> Result<()> {
         "INSERT INTO locations (mpn_id, org_id, name) VALUES (?1, ?2, ?3)",
         params![l.mpn_id.as_str(), org.to_string(), l.name],
     );
-    if is_unique_violation(&r) {
+    if unique_violation(&r).is_some() {
         return Err(StoreError::Duplicate {
             field: "mpn_id",
             value: l.mpn_id.to_string(),

@@ -850,3 +850,58 @@ pub async fn background_events_do_not_refuse_an_editors_if_match(store: Arc<dyn 
         store.claim(id).await.unwrap().as_ref()
     );
 }
+
+/// Reference data taken twice is the same `Duplicate` refusal on every backend, naming
+/// the field and the value, and leaves nothing half-written.
+pub async fn duplicates_are_refused_alike(store: Arc<dyn Store>) {
+    let w = World::new(store.clone()).await;
+    let dup = |r: Result<()>| match r {
+        Err(StoreError::Duplicate { field, value }) => (field, value),
+        other => panic!("expected a duplicate, got {other:?}"),
+    };
+    let litware = sample::litware();
+    assert_eq!(
+        dup(store.create_organisation(&litware, w.now).await),
+        ("id", litware.id.to_string())
+    );
+    // A new organisation naming a location another one has: refused whole.
+    let mut other = sample::litware();
+    other.id = cpor_domain::values::OrgId::from_uuid(Uuid::now_v7());
+    other.locations.truncate(1);
+    let mpn = other.locations[0].mpn_id.to_string();
+    assert_eq!(
+        dup(store.create_organisation(&other, w.now).await),
+        ("mpn_id", mpn.clone())
+    );
+    assert!(store.organisation(other.id).await.unwrap().is_none());
+    assert_eq!(
+        dup(store
+            .add_location(sample::adatum().id, &other.locations[0])
+            .await),
+        ("mpn_id", mpn)
+    );
+    let user = |id: UserId, email: &str| User {
+        id,
+        org_id: None,
+        email: Email::parse(email).unwrap(),
+        name: "Dup".into(),
+        role: Role::Reviewer,
+        created_at: w.now,
+    };
+    assert_eq!(
+        dup(store
+            .create_user(
+                &user(UserId::from_uuid(Uuid::now_v7()), "User3@Example.com"),
+                "h1"
+            )
+            .await),
+        ("email", "User3@example.com".to_string())
+    );
+    let taken = w.reviewer.user_id().unwrap();
+    assert_eq!(
+        dup(store
+            .create_user(&user(taken, "someone.new@example.com"), "h2")
+            .await),
+        ("id", taken.to_string())
+    );
+}

@@ -215,7 +215,8 @@ macro_rules! conformance {
             reference_data_changes_are_seen_by_commands,
             comments_are_kept_per_thread,
             dropped_poe_records_queue_their_file_removal,
-            background_events_do_not_refuse_an_editors_if_match
+            background_events_do_not_refuse_an_editors_if_match,
+            duplicates_are_refused_alike
         );
     };
     (@cases $make:path; $($case:ident),+) => {
