@@ -392,3 +392,81 @@ async fn a_decline_from_another_site_is_refused_on_the_page_and_the_api() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(t.claim(&id).await["status"], "rejected");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_openapi_document_describes_every_answer() {
+    let t = TestApp::start().await;
+    let doc = t
+        .send(Method::GET, "/api/openapi.json", None, None, &[])
+        .await
+        .body;
+    let mut operations = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            operations += 1;
+            let responses = op["responses"].as_object().unwrap();
+            let public = path.contains("consent");
+            let mut expected = vec!["422", "500", "503"];
+            if !public {
+                expected.extend(["401", "403"]);
+            }
+            if path.contains('{') {
+                expected.push("404");
+            }
+            if op.get("requestBody").is_some() {
+                expected.extend(["413", "415"]);
+            }
+            for status in expected {
+                assert!(
+                    responses.contains_key(status),
+                    "{method} {path} does not list {status}"
+                );
+            }
+            for (status, answer) in responses {
+                if status.as_str() >= "400" {
+                    let types: Vec<&String> =
+                        answer["content"].as_object().unwrap().keys().collect();
+                    assert_eq!(
+                        types,
+                        ["application/problem+json"],
+                        "{method} {path} {status}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(operations >= 28, "{operations}");
+    let schemas = &doc["components"]["schemas"];
+    let new_claim = &schemas["NewClaimBody"];
+    let required: Vec<&str> = new_claim["required"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    for f in [
+        "name",
+        "mpn_id",
+        "tenant_id",
+        "domain",
+        "solution_area",
+        "activity",
+    ] {
+        assert!(required.contains(&f), "{f} is required");
+    }
+    assert!(
+        new_claim["properties"]["name"]["example"].is_string()
+            || new_claim["properties"]["name"]["examples"].is_array()
+    );
+    let reasons = schemas["ReasonsBody"]["properties"]["reasons"]["items"]["enum"]
+        .as_array()
+        .unwrap();
+    assert!(reasons.iter().any(|r| r == "missing_poe"));
+    let upload = &doc["paths"]["/api/v1/claims/{id}/poe"]["post"]["requestBody"]["content"]["multipart/form-data"]
+        ["schema"];
+    let upload = match upload.get("$ref").and_then(Value::as_str) {
+        Some(r) => &schemas[r.rsplit('/').next().unwrap()],
+        None => upload,
+    };
+    assert_eq!(upload["properties"]["file"]["format"], "binary", "{upload}");
+}

@@ -46,7 +46,7 @@ pub async fn claim_response(
 }
 
 /// Create a draft claim for the caller's organisation.
-#[utoipa::path(post, path = "/api/v1/claims", tag = "claims", request_body = ClaimBody,
+#[utoipa::path(post, path = "/api/v1/claims", tag = "claims", request_body = super::dto::NewClaimBody,
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry answer the first response")),
     responses((status = 201, body = ClaimView, description = "The draft"), (status = 422, body = crate::error::Problem)))]
 pub async fn create(
@@ -82,8 +82,11 @@ pub async fn create(
 #[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct ListParams {
+    #[param(schema_with = super::dto::status_schema)]
     status: Option<String>,
+    #[param(schema_with = super::dto::phase_schema)]
     phase: Option<String>,
+    #[param(schema_with = super::dto::solution_area_schema)]
     solution_area: Option<String>,
     mpn_id: Option<String>,
     tenant_id: Option<String>,

@@ -297,6 +297,75 @@ impl CommentView {
 
 // ----- request bodies (schemas; the handlers parse them with field-level errors) -------
 
+mod names {
+    //! The enumerations of request fields, from the domain's own lists.
+    use super::super::openapi::{many_of, one_of};
+    use cpor_domain::claim::{DisputeOutcome, Phase, Reason, Status, Thread};
+    use cpor_domain::reference::{Activity, SolutionArea};
+    use utoipa::openapi::schema::Schema;
+
+    pub fn solution_area() -> Schema {
+        one_of(
+            SolutionArea::ALL.iter().map(|a| a.as_str()),
+            "microsoft_365",
+        )
+    }
+    pub fn activity() -> Schema {
+        one_of(Activity::ALL.iter().map(|a| a.as_str()), "usage")
+    }
+    pub fn reasons() -> Schema {
+        many_of(Reason::ALL.iter().map(|r| r.as_str()), "missing_poe")
+    }
+    pub fn outcome() -> Schema {
+        one_of(DisputeOutcome::ALL.iter().map(|o| o.as_str()), "upheld")
+    }
+    pub fn thread() -> Schema {
+        one_of(Thread::ALL.iter().map(|t| t.as_str()), "claim")
+    }
+    pub fn status() -> Schema {
+        one_of(Status::ALL.iter().map(|s| s.as_str()), "submitted")
+    }
+    pub fn phase() -> Schema {
+        one_of(Phase::ALL.iter().map(|p| p.as_str()), "active")
+    }
+}
+pub(crate) use names::solution_area as solution_area_schema;
+pub use names::{phase as phase_schema, status as status_schema};
+
+/// A new claim. The first six fields are required; the rest may follow in later updates
+/// before the claim is submitted.
+#[derive(Deserialize, ToSchema)]
+#[allow(dead_code)]
+pub struct NewClaimBody {
+    /// 1 to 100 characters.
+    #[schema(example = "Contoso Teams rollout")]
+    pub name: String,
+    /// One of the organisation's partner locations: 6 to 10 digits.
+    #[schema(example = "1234567")]
+    pub mpn_id: String,
+    /// The customer's tenant (directory) ID.
+    #[schema(example = "6f1c1c3e-3f4b-4b8e-9a53-6c8c1d2b7a10")]
+    pub tenant_id: String,
+    /// A verified domain of that tenant.
+    #[schema(example = "contoso.com")]
+    pub domain: String,
+    #[schema(schema_with = names::solution_area)]
+    pub solution_area: String,
+    /// Microsoft 365: usage. Business Applications: pre_sales, usage, pre_sales_and_usage
+    /// or revenue_association.
+    #[schema(schema_with = names::activity)]
+    pub activity: String,
+    /// Catalog products of the solution area, no repeats; Business Applications lines
+    /// name their subscription.
+    pub products: Option<Vec<ProductLineView>>,
+    pub customer_contact: Option<ContactView>,
+    /// Required when any product is a Dynamics 365 product.
+    pub technical_contact: Option<ContactView>,
+    pub partner_contact: Option<PartnerContactView>,
+    /// revenue_association only.
+    pub revenue: Option<RevenueView>,
+}
+
 /// A claim's fields, for creating (the first six required) or a partial update (each
 /// field left out is unchanged, null clears it).
 #[derive(Deserialize, ToSchema)]
@@ -306,7 +375,9 @@ pub struct ClaimBody {
     pub mpn_id: Option<String>,
     pub tenant_id: Option<String>,
     pub domain: Option<String>,
+    #[schema(schema_with = names::solution_area)]
     pub solution_area: Option<String>,
+    #[schema(schema_with = names::activity)]
     pub activity: Option<String>,
     pub products: Option<Vec<ProductLineView>>,
     pub customer_contact: Option<ContactView>,
@@ -327,7 +398,12 @@ pub struct CommentBody {
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
 pub struct ReasonsBody {
+    /// Partner action required: missing_poe, missing_customer_signature,
+    /// missing_or_old_dates, missing_partner_solution, missing_products. Rejected:
+    /// insufficient_poe, missing_customer_consent_on_poe, missing_products,
+    /// poe_not_available, association_conflict.
     #[serde(default)]
+    #[schema(schema_with = names::reasons)]
     pub reasons: Vec<String>,
     #[serde(default)]
     pub comment: Option<String>,
@@ -340,6 +416,15 @@ pub struct DisassociateBody {
     pub reason: Option<String>,
 }
 
+/// A PoE upload: one document in the multipart field `file`.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct PoeUpload {
+    /// PDF, DOCX, XLSX, PPTX, PNG, JPEG, EML or MSG, checked by content.
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+}
+
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
 pub struct NewComment {
@@ -347,6 +432,7 @@ pub struct NewComment {
     pub body: Option<String>,
     /// claim (default) or dispute.
     #[serde(default)]
+    #[schema(schema_with = names::thread)]
     pub thread: Option<String>,
 }
 
@@ -367,6 +453,7 @@ pub struct DisputeBody {
 pub struct ResolveBody {
     /// upheld or denied.
     #[serde(default)]
+    #[schema(schema_with = names::outcome)]
     pub outcome: Option<String>,
     #[serde(default)]
     pub comment: Option<String>,

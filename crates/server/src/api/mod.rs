@@ -3,6 +3,7 @@
 pub mod claims;
 pub mod consent;
 pub mod dto;
+pub mod openapi;
 pub mod poe;
 pub mod reference;
 pub mod review;
@@ -13,39 +14,8 @@ use crate::state::App;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
-use utoipa::OpenApi;
 
-#[derive(OpenApi)]
-#[openapi(
-    info(title = "cpor", description = "Customer association claims under the Claiming Partner of Record model."),
-    paths(
-        claims::create, claims::list, claims::get, claims::patch, claims::delete,
-        claims::submit, claims::resubmit, claims::withdraw, claims::disassociate,
-        claims::start_review, claims::request_info, claims::approve, claims::reject,
-        claims::dispute, claims::dispute_start, claims::dispute_resolve,
-        poe::upload, poe::download, poe::remove,
-        threads::history, threads::list, threads::add,
-        review::queue,
-        consent::show, consent::decline,
-        reference::catalog, reference::lookup, reference::check_key,
-    ),
-    modifiers(&BearerAuth),
-    security(("bearer" = []))
-)]
-pub struct ApiDoc;
-
-struct BearerAuth;
-
-impl utoipa::Modify for BearerAuth {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-        let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
-        );
-    }
-}
+pub use openapi::ApiDoc;
 
 /// The API's routes. `upload_limit` bounds PoE request bodies (the policy's maximum plus
 /// room for the multipart framing).

@@ -34,9 +34,9 @@ fn too_large(max: u64) -> ApiError {
 
 /// Upload a proof-of-execution document (multipart, field `file`).
 #[utoipa::path(post, path = "/api/v1/claims/{id}/poe", tag = "poe",
-    request_body(content_type = "multipart/form-data", description = "The document in the field `file`"),
-    responses((status = 200, body = super::dto::ClaimView), (status = 413, body = crate::error::Problem),
-        (status = 422, body = crate::error::Problem)))]
+    request_body(content = super::dto::PoeUpload, content_type = "multipart/form-data", description = "The document in the field `file`"),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry answer the first response")),
+    responses((status = 200, body = super::dto::ClaimView), (status = 409, body = crate::error::Problem)))]
 pub async fn upload(
     State(app): State<App>,
     who: Principal,
@@ -151,7 +151,7 @@ fn hex_digest(bytes: &[u8]) -> String {
 
 /// Download a proof-of-execution document.
 #[utoipa::path(get, path = "/api/v1/claims/{id}/poe/{poe_id}", tag = "poe",
-    responses((status = 200, description = "The document"), (status = 404, body = crate::error::Problem)))]
+    responses((status = 200, description = "The document, in its own media type", content_type = "application/octet-stream", body = Vec<u8>)))]
 pub async fn download(
     State(app): State<App>,
     who: Principal,
