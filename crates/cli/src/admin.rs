@@ -1,6 +1,7 @@
 //! `cpor admin …`: organisations, users, the tenant directory, holidays, backups.
 
-use crate::{Data, directory_csv, open};
+use crate::{directory_csv, open};
+use cpor_server::StoreConfig as Data;
 use clap::Subcommand;
 use cpor_domain::Role;
 use cpor_domain::claim::hash_secret;

@@ -2,7 +2,8 @@
 //! of every role, the sample tenant directory, and claims in every status and association
 //! phase, made by the same commands users run, at moments in the past.
 
-use crate::{Data, open};
+use crate::open;
+use cpor_server::StoreConfig as Data;
 use cpor_domain::claim::{ClaimInput, Command, ConsentSecret, DisputeInput, hash_secret};
 use cpor_domain::jiff::{SignedDuration, Timestamp, ToSpan};
 use cpor_domain::poe::{PoeFile, PoeKind};
@@ -471,7 +472,10 @@ pub async fn run(data: &Data, if_empty: bool) -> Result<(), String> {
 
     // Let the clock catch up: the consent windows and the subscription end pass, and the
     // e-mails of the past weeks are written to the outbox.
-    let config = cpor_server::Config::new(data.data_dir.clone());
+    let config = cpor_server::Config {
+        store: data.clone(),
+        ..cpor_server::Config::new(data.data_dir.clone())
+    };
     let clock = Arc::new(ManualClock::new(d.at(days(41))));
     let app = cpor_server::state(&config, store.clone(), clock.clone())?;
     for ago in (0..=41).rev() {

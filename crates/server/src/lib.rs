@@ -5,6 +5,7 @@ pub mod api;
 pub mod auth;
 pub mod blobs;
 pub mod clock;
+pub mod config;
 pub mod error;
 pub mod layers;
 pub mod mail;
@@ -21,50 +22,13 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use cpor_store::Store;
 use state::{App, AppState};
+pub use config::{Config, StoreConfig};
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 use utoipa::OpenApi;
 
-/// How `cpor serve` runs.
-#[derive(Debug, Clone)]
-pub struct Config {
-    pub data_dir: PathBuf,
-    pub listen: String,
-    /// `postgres://…`; the embedded SQLite database in `data_dir` when absent.
-    pub database_url: Option<String>,
-    /// Connections to PostgreSQL per process.
-    pub database_pool: u32,
-    /// How people reach the service (links in e-mails); `http://<listen>` by default.
-    pub public_url: Option<String>,
-    /// `smtp://host:port`; e-mails go to `<data_dir>/outbox/*.eml` when absent.
-    pub smtp_url: Option<String>,
-    pub mail_from: String,
-    /// How often the worker looks for due jobs.
-    pub job_poll: Duration,
-    /// Tests only: read the time from this file (see [`clock::FileClock`]).
-    pub clock_file: Option<PathBuf>,
-}
-
-impl Config {
-    pub fn new(data_dir: PathBuf) -> Config {
-        Config {
-            data_dir,
-            listen: "127.0.0.1:8080".into(),
-            database_url: None,
-            database_pool: 16,
-            public_url: None,
-            smtp_url: None,
-            mail_from: "cpor <cpor@localhost>".into(),
-            job_poll: Duration::from_secs(1),
-            clock_file: None,
-        }
-    }
-}
-
 /// Opens the configured database.
-pub async fn open_store(config: &Config) -> Result<Arc<dyn Store>, String> {
+pub async fn open_store(config: &StoreConfig) -> Result<Arc<dyn Store>, String> {
     match &config.database_url {
         Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
             cpor_store::postgres::PgStore::connect(url, config.database_pool)
@@ -85,7 +49,7 @@ pub fn state(
     store: Arc<dyn Store>,
     clock: Arc<dyn clock::Clock>,
 ) -> Result<App, String> {
-    let blobs_dir = config.data_dir.join("blobs");
+    let blobs_dir = config.store.data_dir.join("blobs");
     std::fs::create_dir_all(&blobs_dir)
         .map_err(|e| format!("cannot create {}: {e}", blobs_dir.display()))?;
     let blobs = object_store::local::LocalFileSystem::new_with_prefix(&blobs_dir)
@@ -93,7 +57,8 @@ pub fn state(
     let mailer: Arc<dyn mail::Mailer> = match &config.smtp_url {
         Some(url) => Arc::new(mail::SmtpMailer::from_url(url)?),
         None => Arc::new(
-            mail::FileMailer::new(config.data_dir.join("outbox")).map_err(|e| e.to_string())?,
+            mail::FileMailer::new(config.store.data_dir.join("outbox"))
+                .map_err(|e| e.to_string())?,
         ),
     };
     let public_url = config
@@ -186,13 +151,13 @@ pub async fn serve_on(
 
 /// `cpor serve`: opens the store, starts the worker and serves until Ctrl-C or SIGTERM.
 pub async fn serve(config: Config) -> Result<(), String> {
-    let store = open_store(&config).await?;
+    let store = open_store(&config.store).await?;
     let clock: Arc<dyn clock::Clock> = match &config.clock_file {
         Some(p) => Arc::new(clock::FileClock(p.clone())),
         None => Arc::new(clock::SystemClock),
     };
     let app = state(&config, store, clock)?;
-    tokio::spawn(worker::run_forever(app.clone(), config.job_poll));
+    tokio::spawn(worker::run_forever(app.clone(), config.job_poll()));
     let listener = tokio::net::TcpListener::bind(&config.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
