@@ -97,9 +97,26 @@ pub trait Store: Send + Sync {
     /// Marks a job done with its outcome (for jobs whose command was refused, or ran
     /// without a claim command).
     async fn finish_job(&self, id: i64, now: Timestamp, outcome: &str) -> Result<()>;
-    /// Records a failed attempt; the job is due again at `retry_at`. Never dropped.
-    async fn retry_job(&self, id: i64, error: &str, retry_at: Timestamp) -> Result<()>;
+    /// Records a failed attempt: the job is due again at `retry_at`, or, at its
+    /// [`MAX_JOB_ATTEMPTS`]th failure, parked. Never dropped.
+    async fn retry_job(&self, id: i64, error: &str, retry_at: Timestamp) -> Result<Retry>;
     async fn job_stats(&self, now: Timestamp) -> Result<JobStats>;
+    /// Jobs not done that failed at least once or are parked, by id; `after` is the
+    /// last id of the previous page.
+    async fn failing_jobs(&self, after: Option<i64>, limit: u32) -> Result<Vec<FailingJob>>;
+    /// Puts a parked job back: due at `now`, attempts reset. `false` when no parked job
+    /// has this id.
+    async fn requeue_job(&self, id: i64, now: Timestamp) -> Result<bool>;
+    /// Test support: inserts a job row as given, bypassing [`JobKind`] (to check that a
+    /// row that does not decode cannot stop the worker). Returns its id.
+    #[doc(hidden)]
+    async fn insert_raw_job(
+        &self,
+        kind: &str,
+        claim_id: &str,
+        payload: &str,
+        due_at: Timestamp,
+    ) -> Result<i64>;
     /// The timers pending for a claim.
     async fn pending_timers(&self, id: ClaimId) -> Result<Vec<Timer>>;
 

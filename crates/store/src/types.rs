@@ -169,13 +169,44 @@ pub struct Job {
     pub attempts: u32,
 }
 
+/// Failed attempts after which a job is parked instead of retried: it stays in the
+/// table, visible to operators ([`crate::Store::failing_jobs`]), and runs again only
+/// when requeued ([`crate::Store::requeue_job`]).
+pub const MAX_JOB_ATTEMPTS: u32 = 10;
+
+/// What [`crate::Store::retry_job`] did with a failed job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retry {
+    /// Due again at the given time.
+    Scheduled,
+    /// Out of attempts: parked until an operator requeues it.
+    Parked,
+}
+
+/// A job that failed, as operators see it. Its kind is the stored text, so that a row
+/// whose payload no longer decodes is listed too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailingJob {
+    pub id: i64,
+    /// `timer`, `email`, `remove_poe_file`.
+    pub kind: String,
+    pub claim_id: String,
+    pub attempts: u32,
+    pub last_error: Option<String>,
+    /// When it is due again; for a parked job, when it was last due.
+    pub due_at: Timestamp,
+    pub parked: bool,
+}
+
 /// Counts for the metrics endpoint.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct JobStats {
-    /// Due and not done.
+    /// Due, not done and not parked.
     pub due: u64,
-    /// Not done and failed at least once.
+    /// Not done, not parked, and failed at least once (being retried).
     pub failing: u64,
+    /// Out of attempts or undecodable: waiting for an operator.
+    pub parked: u64,
 }
 
 /// The outcome of a directory import.

@@ -48,13 +48,14 @@ async fn the_etag_migration_rebuilds_claims_as_replay_does() {
         .unwrap();
     let expected = store.claim(id).await.unwrap().unwrap();
     assert_eq!((expected.version, expected.etag), (4, 3));
-    // What the old code wrote: no etag, updated_at moved by the e-mail.
+    // What the code before migration 2 wrote: no etag, updated_at moved by the e-mail.
     use sqlx::Connection;
     let mut conn = sqlx::PgConnection::connect(&db).await.unwrap();
     sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
         "UPDATE claims SET state = jsonb_set(state::jsonb - 'etag', '{{updated_at}}', '\"{later}\"')::text,
              updated_at = {};
-         DELETE FROM schema_migrations WHERE version = 2;",
+         DELETE FROM schema_migrations WHERE version >= 2;
+         ALTER TABLE jobs DROP COLUMN parked;",
         later.as_microsecond()
     )))
     .execute(&mut conn)

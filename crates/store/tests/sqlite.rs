@@ -83,11 +83,13 @@ async fn the_etag_migration_rebuilds_claims_as_replay_does() {
         .unwrap();
     let expected = store.claim(id).await.unwrap().unwrap();
     assert_eq!((expected.version, expected.etag), (4, 3));
-    // What the old code wrote: no etag, updated_at moved by the e-mail.
+    // What the code before migration 2 wrote: no etag, updated_at moved by the e-mail.
     let conn = rusqlite::Connection::open(dir.path().join(cpor_store::sqlite::DB_FILE)).unwrap();
     conn.execute_batch(&format!(
         "UPDATE claims SET state = json_set(json_remove(state, '$.etag'), '$.updated_at', '{later}'),
              updated_at = {};
+         DROP INDEX jobs_failing;
+         ALTER TABLE jobs DROP COLUMN parked;
          PRAGMA user_version = 1;",
         later.as_microsecond()
     ))

@@ -22,6 +22,17 @@ pub fn map(e: sqlx::Error) -> StoreError {
     }
 }
 
+/// A column of a row by name, typed; a missing column or another type is an error,
+/// not a panic (sqlx's `Row::get` panics).
+pub fn col<'r, T>(row: &'r sqlx::postgres::PgRow, name: &str) -> Result<T, StoreError>
+where
+    T: sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
+{
+    use sqlx::Row;
+    row.try_get(name)
+        .map_err(|e| StoreError::Internal(format!("column {name}: {e}")))
+}
+
 pub fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.code().as_deref() == Some("23505"))
 }

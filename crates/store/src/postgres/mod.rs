@@ -9,8 +9,8 @@ mod tx;
 
 use crate::rows::micros;
 use crate::{
-    ClaimQuery, CommandOutcome, CommandRequest, Comment, ImportSummary, Job, JobStats, Page,
-    Result, Store, StoreError, User,
+    ClaimQuery, CommandOutcome, CommandRequest, Comment, FailingJob, ImportSummary, Job, JobStats,
+    MAX_JOB_ATTEMPTS, Page, Result, Retry, Store, StoreError, User,
 };
 use async_trait::async_trait;
 use cpor_domain::claim::{Claim, Event, Thread, Timer};
@@ -19,9 +19,9 @@ use cpor_domain::jiff::{SignedDuration, Timestamp};
 use cpor_domain::keys::{AssociationKey, KeyHolder};
 use cpor_domain::reference::{Location, Organisation, Policy, Product, Reference, TenantRecord};
 use cpor_domain::values::{ClaimId, DomainName, OrgId, TenantId, UserId};
-use error::{is_retryable, is_unique_violation, map};
+use error::{col, is_retryable, is_unique_violation, map};
+use sqlx::PgConnection;
 use sqlx::postgres::{PgPool, PgPoolOptions};
-use sqlx::{PgConnection, Row};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -473,7 +473,7 @@ impl Store for PgStore {
         let mut c = self.conn().await?;
         let rows = sqlx::query(
             "UPDATE jobs SET locked_until = $2 WHERE id IN (
-                 SELECT id FROM jobs WHERE done_at IS NULL AND due_at <= $1
+                 SELECT id FROM jobs WHERE done_at IS NULL AND due_at <= $1 AND NOT parked
                      AND (locked_until IS NULL OR locked_until <= $1)
                  ORDER BY due_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
              RETURNING id, payload, due_at, attempts",
@@ -484,17 +484,34 @@ impl Store for PgStore {
         .fetch_all(&mut *c)
         .await
         .map_err(map)?;
-        let mut jobs = rows
-            .iter()
-            .map(|r| {
+        let mut jobs = Vec::new();
+        for r in &rows {
+            let id: i64 = col(r, "id")?;
+            let decoded = col::<String>(r, "payload").and_then(|payload| {
                 Ok(Job {
-                    id: r.get(0),
-                    kind: serde_json::from_str(&r.get::<String, _>(1))?,
-                    due_at: crate::rows::from_micros(r.get(2)),
-                    attempts: r.get::<i64, _>(3) as u32,
+                    id,
+                    kind: serde_json::from_str(&payload)?,
+                    due_at: crate::rows::from_micros(col(r, "due_at")?),
+                    attempts: col::<i64>(r, "attempts")?.clamp(0, i64::from(u32::MAX)) as u32,
                 })
-            })
-            .collect::<Result<Vec<_>>>()?;
+            });
+            match decoded {
+                Ok(job) => jobs.push(job),
+                // One bad row must not hold up the others: park it for operators. Should
+                // this fail, the lease runs out and the next take parks it.
+                Err(e) => {
+                    tracing::error!(job = id, error = %e, "parking a job that does not decode");
+                    sqlx::query(
+                        "UPDATE jobs SET parked = TRUE, locked_until = NULL, last_error = $2 WHERE id = $1",
+                    )
+                    .bind(id)
+                    .bind(format!("undecodable: {e}"))
+                    .execute(&mut *c)
+                    .await
+                    .map_err(map)?;
+                }
+            }
+        }
         jobs.sort_by_key(|j| (j.due_at, j.id));
         Ok(jobs)
     }
@@ -503,34 +520,108 @@ impl Store for PgStore {
         tx::complete_job(&mut *self.conn().await?, id, now, outcome).await
     }
 
-    async fn retry_job(&self, id: i64, error: &str, retry_at: Timestamp) -> Result<()> {
+    async fn retry_job(&self, id: i64, error: &str, retry_at: Timestamp) -> Result<Retry> {
         let mut c = self.conn().await?;
-        sqlx::query(
-            "UPDATE jobs SET attempts = attempts + 1, last_error = $2, due_at = $3, locked_until = NULL
-             WHERE id = $1 AND done_at IS NULL",
+        // Out of attempts: parked where it was due, instead of due again.
+        let parked: Option<bool> = sqlx::query_scalar(
+            "UPDATE jobs SET attempts = attempts + 1, last_error = $2, locked_until = NULL,
+                 parked = (attempts + 1 >= $4),
+                 due_at = CASE WHEN attempts + 1 >= $4 THEN due_at ELSE $3 END
+             WHERE id = $1 AND done_at IS NULL
+             RETURNING parked",
         )
         .bind(id)
         .bind(error)
         .bind(micros(retry_at))
-        .execute(&mut *c)
+        .bind(i64::from(MAX_JOB_ATTEMPTS))
+        .fetch_optional(&mut *c)
         .await
         .map_err(map)?;
-        Ok(())
+        Ok(if parked == Some(true) {
+            Retry::Parked
+        } else {
+            Retry::Scheduled
+        })
     }
 
     async fn job_stats(&self, now: Timestamp) -> Result<JobStats> {
         let mut c = self.conn().await?;
         let r = sqlx::query(
-            "SELECT count(*) FILTER (WHERE due_at <= $1), count(*) FILTER (WHERE attempts > 0) FROM jobs WHERE done_at IS NULL",
+            "SELECT count(*) FILTER (WHERE due_at <= $1 AND NOT parked) AS due,
+                 count(*) FILTER (WHERE attempts > 0 AND NOT parked) AS failing,
+                 count(*) FILTER (WHERE parked) AS parked
+             FROM jobs WHERE done_at IS NULL",
         )
         .bind(micros(now))
         .fetch_one(&mut *c)
         .await
         .map_err(map)?;
         Ok(JobStats {
-            due: r.get::<i64, _>(0) as u64,
-            failing: r.get::<i64, _>(1) as u64,
+            due: col::<i64>(&r, "due")? as u64,
+            failing: col::<i64>(&r, "failing")? as u64,
+            parked: col::<i64>(&r, "parked")? as u64,
         })
+    }
+
+    async fn failing_jobs(&self, after: Option<i64>, limit: u32) -> Result<Vec<FailingJob>> {
+        let mut c = self.conn().await?;
+        let rows = sqlx::query(
+            "SELECT id, kind, claim_id, attempts, last_error, due_at, parked FROM jobs
+             WHERE done_at IS NULL AND (attempts > 0 OR parked) AND id > $1
+             ORDER BY id LIMIT $2",
+        )
+        .bind(after.unwrap_or(0))
+        .bind(i64::from(limit))
+        .fetch_all(&mut *c)
+        .await
+        .map_err(map)?;
+        rows.iter()
+            .map(|r| {
+                Ok(FailingJob {
+                    id: col(r, "id")?,
+                    kind: col(r, "kind")?,
+                    claim_id: col(r, "claim_id")?,
+                    attempts: col::<i64>(r, "attempts")?.clamp(0, i64::from(u32::MAX)) as u32,
+                    last_error: col(r, "last_error")?,
+                    due_at: crate::rows::from_micros(col(r, "due_at")?),
+                    parked: col(r, "parked")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn requeue_job(&self, id: i64, now: Timestamp) -> Result<bool> {
+        let mut c = self.conn().await?;
+        let r = sqlx::query(
+            "UPDATE jobs SET parked = FALSE, attempts = 0, due_at = $2, locked_until = NULL
+             WHERE id = $1 AND done_at IS NULL AND parked",
+        )
+        .bind(id)
+        .bind(micros(now))
+        .execute(&mut *c)
+        .await
+        .map_err(map)?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    async fn insert_raw_job(
+        &self,
+        kind: &str,
+        claim_id: &str,
+        payload: &str,
+        due_at: Timestamp,
+    ) -> Result<i64> {
+        let mut c = self.conn().await?;
+        sqlx::query_scalar(
+            "INSERT INTO jobs (kind, claim_id, payload, due_at, created_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
+        )
+        .bind(kind)
+        .bind(claim_id)
+        .bind(payload)
+        .bind(micros(due_at))
+        .fetch_one(&mut *c)
+        .await
+        .map_err(map)
     }
 
     async fn pending_timers(&self, id: ClaimId) -> Result<Vec<Timer>> {

@@ -10,8 +10,8 @@ mod writer;
 
 use crate::rows::micros;
 use crate::{
-    ClaimQuery, CommandOutcome, CommandRequest, Comment, ImportSummary, Job, JobStats, Page,
-    Result, Store, StoreError, User,
+    ClaimQuery, CommandOutcome, CommandRequest, Comment, FailingJob, ImportSummary, Job, JobStats,
+    MAX_JOB_ATTEMPTS, Page, Result, Retry, Store, StoreError, User,
 };
 use async_trait::async_trait;
 use cpor_domain::claim::{Claim, Event, Thread, Timer};
@@ -21,7 +21,7 @@ use cpor_domain::keys::{AssociationKey, KeyHolder};
 use cpor_domain::reference::{Location, Organisation, Policy, Product, Reference, TenantRecord};
 use cpor_domain::values::{ClaimId, DomainName, OrgId, TenantId, UserId};
 use pool::ReadPool;
-use rusqlite::{Connection, OpenFlags, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use writer::Writer;
@@ -370,7 +370,7 @@ impl Store for SqliteStore {
             .call(move |c, _| {
                 let mut stmt = c.prepare_cached(
                     "UPDATE jobs SET locked_until = ?2 WHERE id IN (
-                         SELECT id FROM jobs WHERE done_at IS NULL AND due_at <= ?1
+                         SELECT id FROM jobs WHERE done_at IS NULL AND due_at <= ?1 AND parked = 0
                              AND (locked_until IS NULL OR locked_until <= ?1)
                          ORDER BY due_at, id LIMIT ?3)
                      RETURNING id, payload, due_at, attempts",
@@ -378,16 +378,26 @@ impl Store for SqliteStore {
                 let rows =
                     stmt.query_map(params![micros(now), micros(until), limit as i64], |r| {
                         Ok((
-                            r.get::<_, i64>(0)?,
-                            r.get::<_, String>(1)?,
-                            r.get::<_, i64>(2)?,
-                            r.get::<_, i64>(3)?,
+                            r.get::<_, i64>("id")?,
+                            r.get::<_, String>("payload")?,
+                            r.get::<_, i64>("due_at")?,
+                            r.get::<_, i64>("attempts")?,
                         ))
                     })?;
+                let rows = rows.collect::<rusqlite::Result<Vec<_>>>()?;
                 let mut jobs = Vec::new();
-                for row in rows {
-                    let (id, payload, due, attempts) = row?;
-                    jobs.push(queries::job_of(id, &payload, due, attempts)?);
+                for (id, payload, due, attempts) in rows {
+                    match queries::job_of(id, &payload, due, attempts) {
+                        Ok(job) => jobs.push(job),
+                        // One bad row must not hold up the others: park it for operators.
+                        Err(e) => {
+                            tracing::error!(job = id, error = %e, "parking a job that does not decode");
+                            c.prepare_cached(
+                                "UPDATE jobs SET parked = 1, locked_until = NULL, last_error = ?2 WHERE id = ?1",
+                            )?
+                            .execute(params![id, format!("undecodable: {e}")])?;
+                        }
+                    }
                 }
                 jobs.sort_by_key(|j| (j.due_at, j.id));
                 Ok(jobs)
@@ -402,16 +412,29 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn retry_job(&self, id: i64, error: &str, retry_at: Timestamp) -> Result<()> {
+    async fn retry_job(&self, id: i64, error: &str, retry_at: Timestamp) -> Result<Retry> {
         let error = error.to_string();
         self.writer
             .call(move |c, _| {
-                c.prepare_cached(
-                    "UPDATE jobs SET attempts = attempts + 1, last_error = ?2, due_at = ?3, locked_until = NULL
-                     WHERE id = ?1 AND done_at IS NULL",
-                )?
-                .execute(params![id, error, micros(retry_at)])?;
-                Ok(())
+                // Out of attempts: parked where it was due, instead of due again.
+                let parked: Option<bool> = c
+                    .prepare_cached(
+                        "UPDATE jobs SET attempts = attempts + 1, last_error = ?2, locked_until = NULL,
+                             parked = (attempts + 1 >= ?4),
+                             due_at = CASE WHEN attempts + 1 >= ?4 THEN due_at ELSE ?3 END
+                         WHERE id = ?1 AND done_at IS NULL
+                         RETURNING parked",
+                    )?
+                    .query_row(
+                        params![id, error, micros(retry_at), i64::from(MAX_JOB_ATTEMPTS)],
+                        |r| r.get("parked"),
+                    )
+                    .optional()?;
+                Ok(if parked == Some(true) {
+                    Retry::Parked
+                } else {
+                    Retry::Scheduled
+                })
             })
             .await
     }
@@ -419,16 +442,64 @@ impl Store for SqliteStore {
     async fn job_stats(&self, now: Timestamp) -> Result<JobStats> {
         self.readers
             .read(move |c| {
-                let (due, failing) = c.query_row(
-                    "SELECT count(*) FILTER (WHERE due_at <= ?1), count(*) FILTER (WHERE attempts > 0)
+                let (due, failing, parked) = c.query_row(
+                    "SELECT count(*) FILTER (WHERE due_at <= ?1 AND parked = 0) AS due,
+                         count(*) FILTER (WHERE attempts > 0 AND parked = 0) AS failing,
+                         count(*) FILTER (WHERE parked = 1) AS parked
                      FROM jobs WHERE done_at IS NULL",
                     [micros(now)],
-                    |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
+                    |r| {
+                        Ok((
+                            r.get::<_, i64>("due")?,
+                            r.get::<_, i64>("failing")?,
+                            r.get::<_, i64>("parked")?,
+                        ))
+                    },
                 )?;
                 Ok(JobStats {
                     due: due as u64,
                     failing: failing as u64,
+                    parked: parked as u64,
                 })
+            })
+            .await
+    }
+
+    async fn failing_jobs(&self, after: Option<i64>, limit: u32) -> Result<Vec<FailingJob>> {
+        self.readers
+            .read(move |c| queries::failing_jobs(c, after, limit))
+            .await
+    }
+
+    async fn requeue_job(&self, id: i64, now: Timestamp) -> Result<bool> {
+        self.writer
+            .call(move |c, _| {
+                Ok(c.prepare_cached(
+                    "UPDATE jobs SET parked = 0, attempts = 0, due_at = ?2, locked_until = NULL
+                     WHERE id = ?1 AND done_at IS NULL AND parked = 1",
+                )?
+                .execute(params![id, micros(now)])?
+                    == 1)
+            })
+            .await
+    }
+
+    async fn insert_raw_job(
+        &self,
+        kind: &str,
+        claim_id: &str,
+        payload: &str,
+        due_at: Timestamp,
+    ) -> Result<i64> {
+        let (kind, claim_id, payload) =
+            (kind.to_string(), claim_id.to_string(), payload.to_string());
+        self.writer
+            .call(move |c, _| {
+                c.execute(
+                    "INSERT INTO jobs (kind, claim_id, payload, due_at, created_at) VALUES (?1, ?2, ?3, ?4, ?4)",
+                    params![kind, claim_id, payload, micros(due_at)],
+                )?;
+                Ok(c.last_insert_rowid())
             })
             .await
     }

@@ -3,7 +3,7 @@
 
 use crate::conv::{parse, parse_value};
 use crate::rows::{from_micros, micros};
-use crate::{ClaimQuery, Comment, Job, JobKind, Page, Result, User};
+use crate::{ClaimQuery, Comment, FailingJob, Job, JobKind, Page, Result, User};
 use cpor_domain::claim::{Claim, Event, Thread, Timer, TimerKind};
 use cpor_domain::jiff::Timestamp;
 use cpor_domain::keys::{AssociationKey, KeyHolder};
@@ -378,4 +378,24 @@ pub fn job_of(id: i64, payload: &str, due: i64, attempts: i64) -> Result<Job> {
         due_at: from_micros(due),
         attempts: attempts as u32,
     })
+}
+
+pub fn failing_jobs(conn: &Connection, after: Option<i64>, limit: u32) -> Result<Vec<FailingJob>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, kind, claim_id, attempts, last_error, due_at, parked FROM jobs
+         WHERE done_at IS NULL AND (attempts > 0 OR parked = 1) AND id > ?1
+         ORDER BY id LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![after.unwrap_or(0), i64::from(limit)], |r| {
+        Ok(FailingJob {
+            id: r.get("id")?,
+            kind: r.get("kind")?,
+            claim_id: r.get("claim_id")?,
+            attempts: r.get::<_, i64>("attempts")?.clamp(0, i64::from(u32::MAX)) as u32,
+            last_error: r.get("last_error")?,
+            due_at: from_micros(r.get("due_at")?),
+            parked: r.get("parked")?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }

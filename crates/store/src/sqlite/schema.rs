@@ -8,6 +8,7 @@ use rusqlite::{Connection, params};
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0001_init.sql"),
     include_str!("../../migrations/sqlite/0002_etag.sql"),
+    include_str!("../../migrations/sqlite/0003_parked_jobs.sql"),
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<()> {

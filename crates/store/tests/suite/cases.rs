@@ -905,3 +905,135 @@ pub async fn duplicates_are_refused_alike(store: Arc<dyn Store>) {
         ("id", taken.to_string())
     );
 }
+
+/// A row that does not decode is parked, and the rest of its batch still runs.
+pub async fn an_undecodable_job_is_parked_and_the_others_run(store: Arc<dyn Store>) {
+    let w = World::new(store.clone()).await;
+    let id = w.submitted(&w.adatum, teams("Poison")).await;
+    let later = w.now.checked_add(hours(24 * 10)).unwrap();
+    let bad = store
+        .insert_raw_job(
+            "email",
+            &id.to_string(),
+            "{\"kind\": \"no_such_kind\"",
+            w.now,
+        )
+        .await
+        .unwrap();
+    let jobs = store
+        .take_due_jobs(later, 10, SignedDuration::from_secs(30))
+        .await
+        .unwrap();
+    assert_eq!(
+        jobs.iter().map(|j| &j.kind).collect::<Vec<_>>(),
+        vec![&JobKind::Timer {
+            claim_id: id,
+            timer: TimerKind::ReviewPickupSla
+        }],
+        "the good job is taken"
+    );
+    let stats = store.job_stats(later).await.unwrap();
+    assert_eq!((stats.parked, stats.due), (1, 1));
+    let listed = store.failing_jobs(None, 10).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    let p = &listed[0];
+    assert_eq!(
+        (p.id, p.kind.as_str(), p.claim_id.clone(), p.parked),
+        (bad, "email", id.to_string(), true)
+    );
+    assert!(
+        p.last_error
+            .as_deref()
+            .unwrap_or("")
+            .contains("undecodable"),
+        "{p:?}"
+    );
+    // Not taken again, also once the lease has passed.
+    let after_lease = later.checked_add(hours(1)).unwrap();
+    let again = store
+        .take_due_jobs(after_lease, 10, SignedDuration::from_secs(30))
+        .await
+        .unwrap();
+    assert!(again.iter().all(|j| j.id != bad));
+}
+
+/// A job that keeps failing is parked after its attempts: kept, listed, not taken; an
+/// operator's requeue makes it due again with fresh attempts.
+pub async fn a_job_out_of_attempts_is_parked_until_requeued(store: Arc<dyn Store>) {
+    let w = World::new(store.clone()).await;
+    let id = w.submitted(&w.adatum, teams("Stubborn")).await;
+    let mut now = w.now.checked_add(hours(24 * 10)).unwrap();
+    let lease = SignedDuration::from_secs(30);
+    let job = store.take_due_jobs(now, 10, lease).await.unwrap()[0].clone();
+    for attempt in 1..=cpor_store::MAX_JOB_ATTEMPTS {
+        let retry_at = now.checked_add(SignedDuration::from_secs(10)).unwrap();
+        let r = store
+            .retry_job(job.id, "smtp down", retry_at)
+            .await
+            .unwrap();
+        if attempt < cpor_store::MAX_JOB_ATTEMPTS {
+            assert_eq!(r, cpor_store::Retry::Scheduled, "attempt {attempt}");
+            now = retry_at;
+            let taken = store.take_due_jobs(now, 10, lease).await.unwrap();
+            assert_eq!(
+                taken.iter().map(|j| (j.id, j.attempts)).collect::<Vec<_>>(),
+                vec![(job.id, attempt)]
+            );
+        } else {
+            assert_eq!(r, cpor_store::Retry::Parked);
+        }
+    }
+    let far = now.checked_add(hours(24 * 30)).unwrap();
+    assert!(
+        store
+            .take_due_jobs(far, 10, lease)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let stats = store.job_stats(far).await.unwrap();
+    assert_eq!((stats.due, stats.failing, stats.parked), (0, 0, 1));
+    let listed = store.failing_jobs(None, 10).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(
+        (
+            listed[0].id,
+            listed[0].kind.as_str(),
+            listed[0].attempts,
+            listed[0].last_error.as_deref(),
+            listed[0].due_at,
+            listed[0].parked
+        ),
+        (
+            job.id,
+            "timer",
+            cpor_store::MAX_JOB_ATTEMPTS,
+            Some("smtp down"),
+            now,
+            true
+        )
+    );
+    assert!(
+        store
+            .failing_jobs(Some(job.id), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Requeued: due now, attempts reset, and it runs.
+    assert!(store.requeue_job(job.id, far).await.unwrap());
+    assert!(
+        !store.requeue_job(job.id, far).await.unwrap(),
+        "no longer parked"
+    );
+    assert_eq!(store.job_stats(far).await.unwrap().parked, 0);
+    let taken = store.take_due_jobs(far, 10, lease).await.unwrap();
+    assert_eq!(
+        taken
+            .iter()
+            .map(|j| (j.id, j.attempts, j.due_at))
+            .collect::<Vec<_>>(),
+        vec![(job.id, 0, far)]
+    );
+    let _ = id;
+}

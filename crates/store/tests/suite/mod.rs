@@ -216,7 +216,9 @@ macro_rules! conformance {
             comments_are_kept_per_thread,
             dropped_poe_records_queue_their_file_removal,
             background_events_do_not_refuse_an_editors_if_match,
-            duplicates_are_refused_alike
+            duplicates_are_refused_alike,
+            an_undecodable_job_is_parked_and_the_others_run,
+            a_job_out_of_attempts_is_parked_until_requeued
         );
     };
     (@cases $make:path; $($case:ident),+) => {
