@@ -10,7 +10,7 @@ use cpor_domain::claim::{
 };
 use cpor_domain::jiff::{Span, ToSpan};
 use cpor_domain::values::{DisputeDetails, Parse, Reason as ReasonText};
-use cpor_domain::{Actor, ErrorCode};
+use cpor_domain::{Actor, ErrorCode, Side};
 use support::*;
 
 fn teams() -> cpor_domain::claim::ClaimInput {
@@ -639,6 +639,26 @@ fn arbitration_approval_supersedes_the_previous_holder_in_the_same_change() {
     assert_eq!(w.keys.values().next().unwrap().claim_id, second);
     let told: Vec<Template> = w.outbox.iter().rev().take(3).map(|m| m.template).collect();
     assert!(told.contains(&Template::Superseded) && told.contains(&Template::Approved));
+    // Neither partner learns the other's claim id, from the claim or from its history;
+    // the operator does.
+    let (first_id, second_id) = (first.to_string(), second.to_string());
+    for side in [Side::Partner, Side::Customer, Side::System] {
+        let loser = w.claim(first).view_for(side);
+        let history: Vec<_> = w.events[&first].iter().map(|e| e.view_for(side)).collect();
+        let seen = serde_json::to_string(&(loser, history)).unwrap();
+        assert!(!seen.contains(&second_id), "{side} sees the winner");
+        let winner = w.claim(second).view_for(side);
+        let history: Vec<_> = w.events[&second].iter().map(|e| e.view_for(side)).collect();
+        let seen = serde_json::to_string(&(winner, history)).unwrap();
+        assert!(!seen.contains(&first_id), "{side} sees the loser");
+    }
+    let operator = w.claim(first).view_for(Side::Operator);
+    assert_eq!(operator.superseded_by, Some(second));
+    assert!(
+        w.events[&first]
+            .iter()
+            .any(|e| e.view_for(Side::Operator).kind == EventKind::Superseded { by: Some(second) })
+    );
 }
 
 #[test]

@@ -352,7 +352,30 @@ async fn arbitration_between_two_organisations_supersedes_the_previous_holder() 
         (loser["phase"].as_str(), loser["reasons"][0].as_str()),
         (Some("ended"), Some("superseded"))
     );
+    // The operator sees which claim won; neither partner sees the other's claim id, in
+    // the claim or in its history (SPEC §3).
     assert_eq!(loser["superseded_by"], second.as_str());
+    let partner = t.get(&format!("/api/v1/claims/{first}"), ADMIN).await;
+    assert_eq!(partner.status, StatusCode::OK);
+    assert!(partner.body["superseded_by"].is_null());
+    let history = t
+        .get(&format!("/api/v1/claims/{first}/history"), ADMIN)
+        .await;
+    assert_eq!(history.status, StatusCode::OK);
+    assert!(
+        history.body.to_string().contains("\"superseded\""),
+        "the partner sees that it was superseded"
+    );
+    for seen in [&partner.body, &history.body] {
+        assert!(!seen.to_string().contains(&second), "{seen}");
+    }
+    let winner = t
+        .get(
+            &format!("/api/v1/claims/{second}/history"),
+            "litware:incentives_admin",
+        )
+        .await;
+    assert!(!winner.body.to_string().contains(&first), "{}", winner.body);
     assert_eq!(t.claim(&second).await["phase"], "consent_pending");
     t.run_jobs().await;
     assert!(

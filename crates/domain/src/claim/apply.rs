@@ -125,7 +125,7 @@ pub fn apply(state: Option<Claim>, event: &Event) -> Option<Claim> {
         EventKind::Disassociated { .. } => end(&mut c, Phase::Ended, Reason::Disassociated),
         EventKind::Superseded { by } => {
             end(&mut c, Phase::Ended, Reason::Superseded);
-            c.superseded_by = Some(*by);
+            c.superseded_by = *by;
         }
         EventKind::SlaBreached { sla, .. } => {
             if *sla == Sla::DisputeResolution

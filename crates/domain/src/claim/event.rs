@@ -42,6 +42,21 @@ impl Event {
     pub fn side(&self) -> Side {
         self.actor.side()
     }
+
+    /// The event as someone on `side` may see it: only the operator sees the ids of other
+    /// organisations' claims (the winner of an arbitration, the claims an approval
+    /// superseded).
+    pub fn view_for(&self, side: Side) -> Event {
+        let mut e = self.clone();
+        if side != Side::Operator {
+            match &mut e.kind {
+                EventKind::Superseded { by } => *by = None,
+                EventKind::Approved { superseded, .. } => superseded.clear(),
+                _ => {}
+            }
+        }
+        e
+    }
 }
 
 /// What happened.
@@ -129,8 +144,12 @@ pub enum EventKind {
     Disassociated {
         reason: ReasonText,
     },
+    /// Another organisation's claim won arbitration for this claim's keys. `by` names it
+    /// for the operator; [`Event::view_for`] drops it for everyone else (SPEC §3: the
+    /// superseded partner never learns which claim won).
     Superseded {
-        by: ClaimId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        by: Option<ClaimId>,
     },
     SlaBreached {
         sla: Sla,

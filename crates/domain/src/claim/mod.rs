@@ -111,8 +111,10 @@ pub struct Claim {
     /// When an active Business Applications association expires: the end of the last
     /// day of its latest-ending subscription.
     pub association_expires_at: Option<Timestamp>,
+    /// The claim that won arbitration for this claim's keys: for the operator only (see
+    /// [`Claim::view_for`]).
     pub superseded_by: Option<ClaimId>,
-    /// Claims whose associations this claim's approval ended.
+    /// Claims whose associations this claim's approval ended: for the operator only.
     pub superseded: Vec<ClaimId>,
     pub submitted_at: Option<Timestamp>,
     pub decided_at: Option<Timestamp>,
@@ -132,6 +134,17 @@ pub struct Claim {
 }
 
 impl Claim {
+    /// The claim as someone on `side` may see it: other organisations' claim ids
+    /// (arbitration's winner and losers) are the operator's only.
+    pub fn view_for(&self, side: crate::actor::Side) -> Claim {
+        let mut c = self.clone();
+        if side != crate::actor::Side::Operator {
+            c.superseded_by = None;
+            c.superseded.clear();
+        }
+        c
+    }
+
     /// The programs the claim counts for.
     pub fn programs(&self, map: &ProgramMap) -> Vec<Program> {
         map.programs(self.fields.solution_area, self.fields.activity)

@@ -28,6 +28,7 @@ use serde::Deserialize;
 /// The claim as a response, with its `ETag`.
 pub async fn claim_response(
     app: &App,
+    who: &Principal,
     status: StatusCode,
     out: CommandOutcome,
 ) -> ApiResult<Response> {
@@ -35,7 +36,7 @@ pub async fn claim_response(
         return Ok(StatusCode::NO_CONTENT.into_response());
     };
     let reference = app.store.reference().await?;
-    let mut resp = (status, Json(ClaimView::of(&claim, &reference))).into_response();
+    let mut resp = (status, Json(ClaimView::of(&claim, &reference, who.side()))).into_response();
     resp.headers_mut().insert(header::ETAG, etag(claim.etag));
     if status == StatusCode::CREATED
         && let Ok(loc) = format!("/api/v1/claims/{}", claim.id).parse()
@@ -76,7 +77,7 @@ pub async fn create(
         idem,
     )
     .await?;
-    claim_response(&app, StatusCode::CREATED, out).await
+    claim_response(&app, &who, StatusCode::CREATED, out).await
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -133,7 +134,7 @@ pub async fn list(
         items: found
             .items
             .iter()
-            .map(|c| ClaimView::of(c, &reference))
+            .map(|c| ClaimView::of(c, &reference, who.side()))
             .collect(),
         next_cursor: found.next.map(|n| page::encode(&n)),
     }))
@@ -150,6 +151,7 @@ pub async fn get(
     let claim = who.visible_claim(&app, id).await?;
     claim_response(
         &app,
+        &who,
         StatusCode::OK,
         CommandOutcome {
             claim: Some(claim),
@@ -184,7 +186,7 @@ pub async fn patch(
         None,
     )
     .await?;
-    claim_response(&app, StatusCode::OK, out).await
+    claim_response(&app, &who, StatusCode::OK, out).await
 }
 
 /// Delete a draft.
@@ -239,7 +241,7 @@ where
         idem,
     )
     .await?;
-    claim_response(&app, StatusCode::OK, out).await
+    claim_response(&app, &who, StatusCode::OK, out).await
 }
 
 fn comment_only(b: CommentBody) -> ApiResult<Option<Comment>> {

@@ -1,10 +1,10 @@
 //! The API's resources as JSON, with their OpenAPI schemas. Built from the domain's
 //! types; the domain itself knows nothing of HTTP.
 
-use cpor_domain::Actor;
 use cpor_domain::claim::{Claim, Event};
 use cpor_domain::jiff::Timestamp;
 use cpor_domain::reference::Reference;
+use cpor_domain::{Actor, Side};
 use cpor_store::Comment;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -106,6 +106,7 @@ pub struct ClaimView {
     pub dispute: Option<DisputeView>,
     /// When an active Business Applications association expires.
     pub association_expires_at: Option<String>,
+    /// The claim that won arbitration over this one: shown to the operator only.
     pub superseded_by: Option<String>,
     /// The claim's `ETag`: moves only with changes a client edits or acts on.
     pub version: u64,
@@ -114,7 +115,10 @@ pub struct ClaimView {
 }
 
 impl ClaimView {
-    pub fn of(c: &Claim, reference: &Reference) -> ClaimView {
+    /// The claim as a user on `side` sees it (other organisations' claim ids are the
+    /// operator's only).
+    pub fn of(c: &Claim, reference: &Reference, side: Side) -> ClaimView {
+        let c = &c.view_for(side);
         let f = &c.fields;
         let contact = |x: &Option<cpor_domain::claim::Contact>| {
             x.as_ref().map(|c| ContactView {
@@ -259,7 +263,9 @@ pub struct EventView {
 }
 
 impl EventView {
-    pub fn of(e: &Event) -> EventView {
+    /// The event as a user on `side` sees it.
+    pub fn of(e: &Event, side: Side) -> EventView {
+        let e = &e.view_for(side);
         EventView {
             seq: e.seq,
             at: ts(e.at),

@@ -132,7 +132,7 @@ pub async fn upload(
             if out.replayed {
                 let _ = app.blobs.delete(&path).await;
             }
-            claim_response(&app, StatusCode::OK, out).await
+            claim_response(&app, &who, StatusCode::OK, out).await
         }
         Err(e) => {
             // Nothing was recorded: the file goes too.
@@ -203,5 +203,5 @@ pub async fn remove(State(app): State<App>, who: Principal, path: PoePath) -> Ap
     )
     .await?;
     // The file goes by the job the command queued with the record's removal.
-    claim_response(&app, StatusCode::OK, out).await
+    claim_response(&app, &who, StatusCode::OK, out).await
 }

@@ -46,7 +46,7 @@ pub async fn queue(
         items: found
             .items
             .iter()
-            .map(|c| ClaimView::of(c, &reference))
+            .map(|c| ClaimView::of(c, &reference, who.side()))
             .collect(),
         next_cursor: found.next.map(|(t, id)| page::encode(&TimeAndId(t, id))),
     }))

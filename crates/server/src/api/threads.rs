@@ -57,7 +57,7 @@ pub async fn history(
     let items: Vec<EventView> = events
         .iter()
         .take(limit as usize)
-        .map(EventView::of)
+        .map(|e| EventView::of(e, who.side()))
         .collect();
     let next_cursor = if more {
         items.last().map(|e| page::encode(&e.seq))

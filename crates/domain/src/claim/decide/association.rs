@@ -47,7 +47,7 @@ pub(super) fn supersede(
     cmd: &Command,
 ) -> Result<Decision, DomainError> {
     require_holding(claim, cmd)?;
-    Ok(Decision::one(EventKind::Superseded { by }))
+    Ok(Decision::one(EventKind::Superseded { by: Some(by) }))
 }
 
 /// The customer's opt-out through their link. During the consent window the claim is
