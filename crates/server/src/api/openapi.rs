@@ -4,11 +4,13 @@
 //! layer's 404/413/415/422, 500 and 503), all as `application/problem+json`.
 
 use utoipa::openapi::content::Content;
-use utoipa::openapi::path::Operation;
+use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
 use utoipa::openapi::response::Response;
-use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Ref, Schema, Type};
+use utoipa::openapi::schema::{
+    ArrayBuilder, KnownFormat, ObjectBuilder, Ref, Schema, SchemaFormat, Type,
+};
 use utoipa::openapi::security::SecurityRequirement;
-use utoipa::openapi::{OpenApi as Document, RefOr};
+use utoipa::openapi::{OpenApi as Document, RefOr, Required};
 use utoipa::{Modify, OpenApi};
 
 use super::{claims, consent, poe, reference, review, threads};
@@ -65,9 +67,42 @@ impl Modify for ProblemResponses {
             .into_iter()
             .flatten()
             {
+                declare_path_parameters(op, path);
                 complete(op, has_ids);
             }
         }
+    }
+}
+
+/// Declares each `{name}` of the path as a path parameter: the typed extractors
+/// ([`crate::request::path`]) parse them, so no handler signature shows them.
+fn declare_path_parameters(op: &mut Operation, path: &str) {
+    let params = op.parameters.get_or_insert_with(Vec::new);
+    for name in path.split('{').skip(1).filter_map(|s| s.split('}').next()) {
+        let declared = params
+            .iter()
+            .any(|p| matches!(p, RefOr::T(p) if p.name == name && p.parameter_in == ParameterIn::Path));
+        if declared {
+            continue;
+        }
+        let (format, description) = match name {
+            "id" => (Some(KnownFormat::Uuid), "The claim's id."),
+            "poe_id" => (Some(KnownFormat::Uuid), "The document's id."),
+            _ => (None, "The secret of the consent link."),
+        };
+        let mut schema = ObjectBuilder::new().schema_type(Type::String);
+        if let Some(f) = format {
+            schema = schema.format(Some(SchemaFormat::KnownFormat(f)));
+        }
+        params.push(RefOr::T(
+            ParameterBuilder::new()
+                .name(name)
+                .parameter_in(ParameterIn::Path)
+                .required(Required::True)
+                .description(Some(description))
+                .schema(Some(schema))
+                .build(),
+        ));
     }
 }
 
