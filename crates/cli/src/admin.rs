@@ -1,7 +1,6 @@
 //! `cpor admin …`: organisations, users, the tenant directory, holidays, backups.
 
 use crate::{directory_csv, open};
-use cpor_server::StoreConfig as Data;
 use clap::Subcommand;
 use cpor_domain::Role;
 use cpor_domain::claim::hash_secret;
@@ -9,6 +8,7 @@ use cpor_domain::jiff::Timestamp;
 use cpor_domain::jiff::civil::Date;
 use cpor_domain::reference::{Location, Organisation};
 use cpor_domain::values::{Email, MpnId, OrgId, OrganisationName, Parse, UserId};
+use cpor_server::StoreConfig as Data;
 use cpor_store::User;
 use std::path::PathBuf;
 

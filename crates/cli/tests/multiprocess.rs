@@ -34,7 +34,8 @@ async fn get(c: &reqwest::Client, url: String, token: &str) -> Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_processes_fire_each_timer_once_and_keep_one_holder_per_key() {
     let Some(url) = postgres_url() else { return };
-    let db = fresh_database(&url).await;
+    let database = TempDatabase::create(&url).await;
+    let db = database.url.clone();
     let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
     let tokens = demo(&db, dirs[0].path());
     let clock = dirs[0].path().join("clock");

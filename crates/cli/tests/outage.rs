@@ -52,7 +52,8 @@ async fn requests_answer_503_while_postgres_is_down_and_recover_by_themselves() 
         eprintln!("skipped: the test PostgreSQL was not started by scripts/test");
         return;
     }
-    let db = fresh_database(&url).await;
+    let database = TempDatabase::create(&url).await;
+    let db = database.url.clone();
     let dir = tempfile::tempdir().unwrap();
     let tokens = demo(&db, dir.path());
     let token = tokens["reviewer:Rui"].clone();

@@ -7,30 +7,7 @@ use std::time::{Duration, Instant};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_cpor");
 
-/// The test PostgreSQL server (see scripts/test); `None` skips, unless required.
-pub fn postgres_url() -> Option<String> {
-    match std::env::var("CPOR_TEST_DATABASE_URL") {
-        Ok(u) if !u.is_empty() => Some(u),
-        _ if std::env::var_os("CPOR_REQUIRE_POSTGRES").is_some() => {
-            panic!("CPOR_TEST_DATABASE_URL is required")
-        }
-        _ => {
-            eprintln!("skipped: no PostgreSQL (scripts/test starts one)");
-            None
-        }
-    }
-}
-
-pub async fn fresh_database(url: &str) -> String {
-    use sqlx::Connection;
-    let name = format!("cpor_mp_{}", uuid::Uuid::now_v7().simple());
-    let mut admin = sqlx::PgConnection::connect(url).await.unwrap();
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    format!("{}/{name}", url.rsplit_once('/').unwrap().0)
-}
+pub use cpor_testkit::{TempDatabase, postgres_url};
 
 /// `cpor demo` into `db`; the printed tokens by role (the first of each role).
 pub fn demo(db: &str, dir: &Path) -> std::collections::BTreeMap<String, String> {

@@ -25,6 +25,8 @@ pub struct TestApp {
     pub dir: tempfile::TempDir,
     /// Tokens by name: "adatum:<role>", "litware:<role>", "operator:<role>".
     pub tokens: BTreeMap<String, String>,
+    /// The PostgreSQL database, dropped with the app (declared last: dropped last).
+    _database: Option<cpor_testkit::TempDatabase>,
 }
 
 pub struct Reply {
@@ -66,19 +68,19 @@ impl TestApp {
     /// `CPOR_TEST_API_BACKEND=postgres` (scripts/test runs the API suites both ways).
     pub async fn start() -> TestApp {
         let dir = tempfile::tempdir().unwrap();
-        let store: Arc<dyn Store> = match std::env::var("CPOR_TEST_API_BACKEND").as_deref() {
-            Ok("postgres") => {
-                let url = std::env::var("CPOR_TEST_DATABASE_URL")
-                    .expect("CPOR_TEST_DATABASE_URL for the postgres backend");
-                let db = fresh_postgres_database(&url).await;
-                Arc::new(
-                    cpor_store::postgres::PgStore::connect(&db, 8)
+        let (store, database): (Arc<dyn Store>, _) =
+            match std::env::var("CPOR_TEST_API_BACKEND").as_deref() {
+                Ok("postgres") => {
+                    let url = cpor_testkit::postgres_url()
+                        .expect("CPOR_TEST_DATABASE_URL for the postgres backend");
+                    let db = cpor_testkit::TempDatabase::create(&url).await;
+                    let store = cpor_store::postgres::PgStore::connect(&db.url, 8)
                         .await
-                        .unwrap(),
-                )
-            }
-            _ => Arc::new(SqliteStore::open(dir.path()).unwrap()),
-        };
+                        .unwrap();
+                    (Arc::new(store), Some(db))
+                }
+                _ => (Arc::new(SqliteStore::open(dir.path()).unwrap()), None),
+            };
         let now = start_time();
         store
             .create_organisation(&sample::adatum(), now)
@@ -135,6 +137,7 @@ impl TestApp {
             store,
             dir,
             tokens,
+            _database: database,
         }
     }
 
@@ -299,17 +302,4 @@ pub fn m365(name: &str, mpn: &str, workloads: &[&str]) -> Value {
 
 pub fn days(n: i64) -> SignedDuration {
     SignedDuration::from_hours(24 * n)
-}
-
-/// A new, empty database on the test PostgreSQL server; its URL.
-pub async fn fresh_postgres_database(url: &str) -> String {
-    use sqlx::Connection;
-    let name = format!("cpor_api_{}", uuid::Uuid::now_v7().simple());
-    let mut admin = sqlx::PgConnection::connect(url).await.unwrap();
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    let (base, _) = url.rsplit_once('/').unwrap();
-    format!("{base}/{name}")
 }
