@@ -3,7 +3,6 @@
 //! phase, made by the same commands users run, at moments in the past.
 
 use crate::open;
-use cpor_server::StoreConfig as Data;
 use cpor_domain::claim::{ClaimInput, Command, ConsentSecret, DisputeInput, hash_secret};
 use cpor_domain::jiff::{SignedDuration, Timestamp, ToSpan};
 use cpor_domain::poe::{PoeFile, PoeKind};
@@ -12,6 +11,7 @@ use cpor_domain::values::{
     ClaimId, CommentBody, DisputeDetails, Email, OrgId, Parse, PoeId, Reason, UserId,
 };
 use cpor_domain::{Actor, Role};
+use cpor_server::StoreConfig as Data;
 use cpor_server::clock::ManualClock;
 use cpor_store::{CommandRequest, Store, User};
 use std::sync::Arc;
@@ -468,7 +468,8 @@ pub async fn run(data: &Data, if_empty: bool) -> Result<(), String> {
         days(2),
     )
     .await?;
-    d.run(sara, id, Command::StartDispute, days(1)).await?;
+    d.run(sara, id, Command::StartDispute { comment: None }, days(1))
+        .await?;
 
     // Let the clock catch up: the consent windows and the subscription end pass, and the
     // e-mails of the past weeks are written to the outbox.

@@ -738,7 +738,30 @@ fn a_dispute_within_thirty_days_can_be_upheld_to_reopen_review() {
         2,
         "new PoE joins the dispute"
     );
-    w.ok(&support(), id, Command::StartDispute);
+    w.ok(
+        &support(),
+        id,
+        Command::StartDispute {
+            comment: comment("Checking the SOW with the customer."),
+        },
+    );
+    // The comment is kept, in the dispute's history, as the resolution's is.
+    assert_eq!(
+        w.events[&id].last().unwrap().kind,
+        EventKind::DisputeStarted {
+            comment: comment("Checking the SOW with the customer.")
+        }
+    );
+    assert_eq!(
+        w.events[&id].last().unwrap().kind.public_details()["comment"],
+        "Checking the SOW with the customer."
+    );
+    assert_eq!(
+        serde_json::from_value::<EventKind>(serde_json::json!({"type": "dispute_started"}))
+            .unwrap(),
+        EventKind::DisputeStarted { comment: None },
+        "events recorded before the comment was kept still read"
+    );
     w.ok(
         &support(),
         id,

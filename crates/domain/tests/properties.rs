@@ -158,7 +158,7 @@ fn run_step(w: &mut World, ids: &mut Vec<(ClaimId, bool)>, s: &Step) {
             return;
         }
         16 => Command::Delete,
-        _ => Command::StartDispute,
+        _ => Command::StartDispute { comment: None },
     };
     let snapshot = (
         w.claims.clone(),

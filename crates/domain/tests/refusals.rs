@@ -205,7 +205,11 @@ fn table() -> Vec<(Command, &'static [Situation], Who)> {
             Who::Customer,
         ),
         (dispute(), &[Rejected], managers),
-        (Command::StartDispute, &[RejectedDisputed], support_agents),
+        (
+            Command::StartDispute { comment: None },
+            &[RejectedDisputed],
+            support_agents,
+        ),
         (
             Command::ResolveDispute {
                 outcome: DisputeOutcome::Upheld,

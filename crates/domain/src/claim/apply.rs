@@ -138,7 +138,7 @@ pub fn apply(state: Option<Claim>, event: &Event) -> Option<Claim> {
             }
         }
         EventKind::DisputeOpened { dispute } => c.disputes.push(dispute.clone()),
-        EventKind::DisputeStarted => {
+        EventKind::DisputeStarted { .. } => {
             if let Some(d) = c.disputes.last_mut() {
                 d.status = DisputeStatus::InProgress;
             }

@@ -109,7 +109,10 @@ pub enum Command {
         token_hash: String,
     },
     OpenDispute(DisputeInput),
-    StartDispute,
+    /// Support takes the dispute; the comment tells the partner what happens next.
+    StartDispute {
+        comment: Option<CommentBody>,
+    },
     ResolveDispute {
         outcome: DisputeOutcome,
         comment: Option<CommentBody>,
@@ -147,7 +150,7 @@ impl Command {
             Command::Disassociate { .. } => "disassociate",
             Command::CustomerDecline { .. } => "customer_decline",
             Command::OpenDispute(_) => "open_dispute",
-            Command::StartDispute => "start_dispute",
+            Command::StartDispute { .. } => "start_dispute",
             Command::ResolveDispute { .. } => "resolve_dispute",
             Command::Supersede { .. } => "supersede",
             Command::Fire(_) => "fire_timer",

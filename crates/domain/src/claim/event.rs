@@ -158,7 +158,12 @@ pub enum EventKind {
     DisputeOpened {
         dispute: Dispute,
     },
-    DisputeStarted,
+    /// Support took the dispute, optionally saying what happens next (events recorded
+    /// before the comment was kept have none).
+    DisputeStarted {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        comment: Option<CommentBody>,
+    },
     DisputeResolved {
         outcome: DisputeOutcome,
         comment: CommentBody,
@@ -198,7 +203,7 @@ impl EventKind {
             EventKind::Superseded { .. } => "superseded",
             EventKind::SlaBreached { .. } => "sla_breached",
             EventKind::DisputeOpened { .. } => "dispute_opened",
-            EventKind::DisputeStarted => "dispute_started",
+            EventKind::DisputeStarted { .. } => "dispute_started",
             EventKind::DisputeResolved { .. } => "dispute_resolved",
             EventKind::EmailSent { .. } => "email_sent",
         }
@@ -234,7 +239,7 @@ impl EventKind {
             | EventKind::Disassociated { .. }
             | EventKind::Superseded { .. }
             | EventKind::DisputeOpened { .. }
-            | EventKind::DisputeStarted
+            | EventKind::DisputeStarted { .. }
             | EventKind::DisputeResolved { .. } => false,
         }
     }

@@ -456,7 +456,11 @@ pub async fn dispute_start(
         headers,
         body,
         "dispute/start",
-        |_: CommentBody| Ok(Command::StartDispute),
+        |b: CommentBody| {
+            Ok(Command::StartDispute {
+                comment: comment_only(b)?,
+            })
+        },
     )
     .await
 }

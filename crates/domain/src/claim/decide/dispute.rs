@@ -131,14 +131,18 @@ fn open_dispute(claim: &Claim) -> Result<&Dispute, DomainError> {
         .ok_or_else(|| DomainError::invalid_state("The claim has no open dispute."))
 }
 
-pub(super) fn start(claim: &Claim) -> Result<Decision, DomainError> {
+/// Support takes the dispute; its comment is kept with the event, in the dispute's
+/// history, as the resolution's is.
+pub(super) fn start(claim: &Claim, comment: &Option<CommentBody>) -> Result<Decision, DomainError> {
     let d = open_dispute(claim)?;
     if d.status != DisputeStatus::Open {
         return Err(DomainError::invalid_state(
             "The dispute is already in progress.",
         ));
     }
-    Ok(Decision::one(EventKind::DisputeStarted))
+    Ok(Decision::one(EventKind::DisputeStarted {
+        comment: comment.clone(),
+    }))
 }
 
 /// Upheld reopens the claim for review (a new decision SLA starts); denied leaves the

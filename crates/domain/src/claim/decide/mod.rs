@@ -117,7 +117,9 @@ impl Command {
             | Command::RequestInformation { .. }
             | Command::Approve { .. }
             | Command::Reject { .. } => Allowed::Roles(REVIEWERS),
-            Command::StartDispute | Command::ResolveDispute { .. } => Allowed::Roles(SUPPORT),
+            Command::StartDispute { .. } | Command::ResolveDispute { .. } => {
+                Allowed::Roles(SUPPORT)
+            }
             Command::CustomerDecline { .. } => Allowed::Customer,
             Command::Supersede { .. } => Allowed::ReviewerOrSystem,
             Command::Fire(_) | Command::RecordEmail { .. } => Allowed::System,
@@ -252,7 +254,7 @@ pub fn decide(
             to: to.clone(),
         })),
         Command::OpenDispute(input) => dispute::open(claim, input, cmd, ctx),
-        Command::StartDispute => dispute::start(claim),
+        Command::StartDispute { comment } => dispute::start(claim, comment),
         Command::ResolveDispute { outcome, comment } => {
             dispute::resolve(claim, *outcome, comment, ctx)
         }
