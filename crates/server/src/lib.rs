@@ -20,12 +20,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
+pub use config::{Config, StoreConfig};
 use cpor_store::Store;
 use state::{App, AppState};
-pub use config::{Config, StoreConfig};
 use std::net::SocketAddr;
 use std::sync::Arc;
-use utoipa::OpenApi;
 
 /// Opens the configured database.
 pub async fn open_store(config: &StoreConfig) -> Result<Arc<dyn Store>, String> {
@@ -110,17 +109,15 @@ pub async fn router(app: App) -> Router {
         .await
         .map(|r| r.policy.poe_max_bytes as usize)
         .unwrap_or(10 * 1024 * 1024);
+    let (api, doc) = api::routes(max_upload + 64 * 1024);
     Router::new()
-        .nest("/api/v1", api::routes(max_upload + 64 * 1024))
+        .merge(api)
         .route("/consent/{token}", get(pages::consent))
         .route("/consent/{token}/decline", post(pages::decline))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics::endpoint))
-        .merge(
-            utoipa_swagger_ui::SwaggerUi::new("/api/docs")
-                .url("/api/openapi.json", api::ApiDoc::openapi()),
-        )
+        .merge(utoipa_swagger_ui::SwaggerUi::new("/api/docs").url("/api/openapi.json", doc))
         .fallback(not_found)
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(tower_http::catch_panic::CatchPanicLayer::new())

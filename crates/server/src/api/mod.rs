@@ -13,53 +13,47 @@ pub mod threads;
 use crate::state::App;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 pub use openapi::ApiDoc;
 
-/// The API's routes. `upload_limit` bounds PoE request bodies (the policy's maximum plus
-/// room for the multipart framing).
-pub fn routes(upload_limit: usize) -> Router<App> {
-    Router::new()
-        .route("/claims", post(claims::create).get(claims::list))
-        .route(
-            "/claims/{id}",
-            get(claims::get).patch(claims::patch).delete(claims::delete),
-        )
-        .route("/claims/{id}/submit", post(claims::submit))
-        .route("/claims/{id}/resubmit", post(claims::resubmit))
-        .route("/claims/{id}/withdraw", post(claims::withdraw))
-        .route("/claims/{id}/disassociate", post(claims::disassociate))
-        .route("/claims/{id}/dispute", post(claims::dispute))
-        .route("/claims/{id}/dispute/start", post(claims::dispute_start))
-        .route(
-            "/claims/{id}/dispute/resolve",
-            post(claims::dispute_resolve),
-        )
-        .route("/claims/{id}/review/start", post(claims::start_review))
-        .route(
-            "/claims/{id}/review/request-info",
-            post(claims::request_info),
-        )
-        .route("/claims/{id}/review/approve", post(claims::approve))
-        .route("/claims/{id}/review/reject", post(claims::reject))
-        .route(
-            "/claims/{id}/poe",
-            post(poe::upload).layer(DefaultBodyLimit::max(upload_limit)),
-        )
-        .route(
-            "/claims/{id}/poe/{poe_id}",
-            get(poe::download).delete(poe::remove),
-        )
-        .route(
-            "/claims/{id}/comments",
-            get(threads::list).post(threads::add),
-        )
-        .route("/claims/{id}/history", get(threads::history))
-        .route("/review/queue", get(review::queue))
-        .route("/consent/{token}", get(consent::show))
-        .route("/consent/{token}/decline", post(consent::decline))
-        .route("/catalog", get(reference::catalog))
-        .route("/directory/lookup", get(reference::lookup))
-        .route("/association-keys/check", get(reference::check_key))
+/// The API's routes and the OpenAPI document that describes them, both built from each
+/// handler's `#[utoipa::path]`, so a route is declared once. `upload_limit` bounds PoE
+/// request bodies (the policy's maximum plus room for the multipart framing).
+pub fn routes(upload_limit: usize) -> (Router<App>, utoipa::openapi::OpenApi) {
+    let (schemas, paths, upload) = routes!(poe::upload);
+    let upload = (
+        schemas,
+        paths,
+        upload.layer(DefaultBodyLimit::max(upload_limit)),
+    );
+    let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(claims::create, claims::list))
+        .routes(routes!(claims::get, claims::patch, claims::delete))
+        .routes(routes!(claims::submit))
+        .routes(routes!(claims::resubmit))
+        .routes(routes!(claims::withdraw))
+        .routes(routes!(claims::disassociate))
+        .routes(routes!(claims::dispute))
+        .routes(routes!(claims::dispute_start))
+        .routes(routes!(claims::dispute_resolve))
+        .routes(routes!(claims::start_review))
+        .routes(routes!(claims::request_info))
+        .routes(routes!(claims::approve))
+        .routes(routes!(claims::reject))
+        .routes(upload)
+        .routes(routes!(poe::download, poe::remove))
+        .routes(routes!(threads::list, threads::add))
+        .routes(routes!(threads::history))
+        .routes(routes!(review::queue))
+        .routes(routes!(consent::show))
+        .routes(routes!(consent::decline))
+        .routes(routes!(reference::catalog))
+        .routes(routes!(reference::lookup))
+        .routes(routes!(reference::check_key))
+        .split_for_parts();
+    openapi::complete(&mut doc);
+    (router, doc)
 }

@@ -1,7 +1,9 @@
-//! The OpenAPI document at `/api/openapi.json`. Every operation lists every answer it
-//! can give: the handlers declare their successes and the refusals particular to them;
-//! [`ProblemResponses`] adds those every operation shares (authentication, the request
-//! layer's 404/413/415/422, 500 and 503), all as `application/problem+json`.
+//! The OpenAPI document at `/api/openapi.json`. The routes add their operations (see
+//! [`super::routes`]); [`complete`] then declares the typed path parameters and makes
+//! every operation list every answer it can give: the handlers declare their successes
+//! and the refusals particular to them, and the refusals every operation shares
+//! (authentication, the request layer's 404/413/415/422, 500 and 503) are added here,
+//! all as `application/problem+json`.
 
 use utoipa::openapi::content::Content;
 use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
@@ -13,24 +15,16 @@ use utoipa::openapi::security::SecurityRequirement;
 use utoipa::openapi::{OpenApi as Document, RefOr, Required};
 use utoipa::{Modify, OpenApi};
 
-use super::{claims, consent, poe, reference, review, threads};
+/// Completes the document once every route has added its operation.
+pub fn complete(doc: &mut Document) {
+    BearerAuth.modify(doc);
+    ProblemResponses.modify(doc);
+}
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "cpor", description = "Customer association claims under the Claiming Partner of Record model. Every refusal is an RFC 9457 problem (application/problem+json) whose `errors` name each field and rule."),
-    paths(
-        claims::create, claims::list, claims::get, claims::patch, claims::delete,
-        claims::submit, claims::resubmit, claims::withdraw, claims::disassociate,
-        claims::start_review, claims::request_info, claims::approve, claims::reject,
-        claims::dispute, claims::dispute_start, claims::dispute_resolve,
-        poe::upload, poe::download, poe::remove,
-        threads::history, threads::list, threads::add,
-        review::queue,
-        consent::show, consent::decline,
-        reference::catalog, reference::lookup, reference::check_key,
-    ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
-    modifiers(&BearerAuth, &ProblemResponses),
     security(("bearer" = []))
 )]
 pub struct ApiDoc;
@@ -68,7 +62,7 @@ impl Modify for ProblemResponses {
             .flatten()
             {
                 declare_path_parameters(op, path);
-                complete(op, has_ids);
+                add_shared_refusals(op, has_ids);
             }
         }
     }
@@ -79,9 +73,9 @@ impl Modify for ProblemResponses {
 fn declare_path_parameters(op: &mut Operation, path: &str) {
     let params = op.parameters.get_or_insert_with(Vec::new);
     for name in path.split('{').skip(1).filter_map(|s| s.split('}').next()) {
-        let declared = params
-            .iter()
-            .any(|p| matches!(p, RefOr::T(p) if p.name == name && p.parameter_in == ParameterIn::Path));
+        let declared = params.iter().any(
+            |p| matches!(p, RefOr::T(p) if p.name == name && p.parameter_in == ParameterIn::Path),
+        );
         if declared {
             continue;
         }
@@ -106,7 +100,7 @@ fn declare_path_parameters(op: &mut Operation, path: &str) {
     }
 }
 
-fn complete(op: &mut Operation, has_ids: bool) {
+fn add_shared_refusals(op: &mut Operation, has_ids: bool) {
     // Refusals declared by handlers are problems too.
     for (status, answer) in op.responses.responses.iter_mut() {
         if status.as_str() >= "400"
