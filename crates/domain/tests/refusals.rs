@@ -330,6 +330,9 @@ fn every_command_is_accepted_exactly_in_the_statuses_the_lifecycle_allows() {
                     "{} when {s:?}: {e}",
                     cmd.name()
                 );
+                for m in e.errors.iter().map(|e| e.message.as_str()) {
+                    written_sentence(m, cmd.name());
+                }
                 assert_eq!(
                     w.claim(id),
                     &before,
@@ -339,6 +342,44 @@ fn every_command_is_accepted_exactly_in_the_statuses_the_lifecycle_allows() {
             }
         }
     }
+}
+
+/// A refusal reads as written English: a capitalised sentence with a full stop, no
+/// command name with an ending glued on ("withdrawed", "start_reviewed").
+fn written_sentence(m: &str, command: &str) {
+    assert!(
+        m.starts_with(|c: char| c.is_uppercase()) && m.ends_with('.'),
+        "not a sentence: {m}"
+    );
+    // A name of several words with an ending glued on ("start_reviewed").
+    let glued: Vec<String> = if command.contains('_') {
+        vec![
+            format!("{command}ed"),
+            format!("{}ed", command.replace('_', " ")),
+            format!("{}d ", command.replace('_', " ")),
+        ]
+    } else {
+        Vec::new()
+    };
+    for wrong in ["withdrawed", "ed ed"]
+        .iter()
+        .copied()
+        .chain(glued.iter().map(String::as_str))
+    {
+        assert!(!m.contains(wrong), "{wrong:?} in {m}");
+    }
+}
+
+#[test]
+fn a_withdrawal_refused_says_withdrawn() {
+    let (mut w, id) = world_in(Draft);
+    let e = w
+        .run(&admin_a(), Some(id), Command::Withdraw { comment: None })
+        .unwrap_err();
+    assert_eq!(
+        e.errors[0].message,
+        "A claim that is draft cannot be withdrawn; it must be submitted or under_review or partner_action_required or approved."
+    );
 }
 
 #[test]

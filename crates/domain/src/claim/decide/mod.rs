@@ -171,7 +171,7 @@ fn require_status(claim: &Claim, allowed: &[Status], cmd: &Command) -> Result<()
         Err(DomainError::invalid_state(format!(
             "A claim that is {} cannot be {}; it must be {}.",
             claim.status,
-            past(cmd.name()),
+            refused(cmd),
             allowed
                 .iter()
                 .map(|s| s.as_str())
@@ -181,17 +181,31 @@ fn require_status(claim: &Claim, allowed: &[Status], cmd: &Command) -> Result<()
     }
 }
 
-fn past(command: &str) -> String {
-    match command {
-        "edit" => "edited".into(),
-        "submit" => "submitted".into(),
-        "resubmit" => "resubmitted".into(),
-        "start_review" => "taken for review".into(),
-        "request_information" => "sent back for information".into(),
-        "open_dispute" => "disputed".into(),
-        "add_poe" => "given more proof of execution".into(),
-        "remove_poe" => "stripped of proof of execution".into(),
-        other => format!("{}ed", other.trim_end_matches('e').replace('_', " ")),
+/// What a refused command would have done to the claim, written out for each command
+/// ("A claim that is draft cannot be withdrawn"), never derived from its name.
+fn refused(cmd: &Command) -> &'static str {
+    match cmd {
+        Command::Create { .. } => "created again",
+        Command::Edit(_) => "edited",
+        Command::AddPoe(_) => "given more proof of execution",
+        Command::RemovePoe(_) => "stripped of proof of execution",
+        Command::Comment { .. } => "commented on",
+        Command::Delete => "deleted",
+        Command::Submit { .. } => "submitted",
+        Command::StartReview { .. } => "taken for review",
+        Command::RequestInformation { .. } => "sent back for information",
+        Command::Resubmit { .. } => "resubmitted",
+        Command::Approve { .. } => "approved",
+        Command::Reject { .. } => "rejected",
+        Command::Withdraw { .. } => "withdrawn",
+        Command::Disassociate { .. } => "disassociated",
+        Command::CustomerDecline { .. } => "declined by the customer",
+        Command::OpenDispute(_) => "disputed",
+        Command::StartDispute { .. } => "taken up as a dispute",
+        Command::ResolveDispute { .. } => "settled as a dispute",
+        Command::Supersede { .. } => "superseded",
+        Command::Fire(_) => "moved on by a deadline",
+        Command::RecordEmail { .. } => "e-mailed about",
     }
 }
 
