@@ -75,6 +75,7 @@ pub async fn endpoint(State(app): State<App>) -> Response {
     if let Ok(stats) = app.store.job_stats(app.clock.now()).await {
         metrics::gauge!("cpor_jobs_due").set(stats.due as f64);
         metrics::gauge!("cpor_jobs_failing").set(stats.failing as f64);
+        metrics::gauge!("cpor_jobs_parked").set(stats.parked as f64);
     }
     (
         [(

@@ -14,7 +14,7 @@ use crate::state::App;
 use cpor_domain::Actor;
 use cpor_domain::claim::{Command, EventKind, Notification};
 use cpor_domain::jiff::{SignedDuration, Timestamp};
-use cpor_store::{CommandRequest, Job, JobKind, StoreError};
+use cpor_store::{CommandRequest, Job, JobKind, Retry, StoreError};
 use futures::FutureExt;
 use object_store::ObjectStoreExt;
 use std::panic::AssertUnwindSafe;
@@ -86,14 +86,25 @@ async fn run_job(app: &App, job: Job, now: Timestamp) {
         .await
         .unwrap_or_else(|panic| Err(format!("the job panicked: {}", panic_message(&*panic))));
     if let Err(error) = result {
-        let _entered = span.enter();
-        tracing::warn!(%error, "job failed; will retry");
-        let retry_at = now
-            .checked_add(backoff(job.attempts))
-            .unwrap_or(Timestamp::MAX);
-        if let Err(e) = app.store.retry_job(job.id, &error, retry_at).await {
-            tracing::error!(error = %e, "cannot record a job failure; the lease will expire and it runs again");
-        }
+        record_failure(app, &job, now, error).instrument(span).await;
+    }
+}
+
+/// Schedules the next attempt, or parks the job after its last.
+async fn record_failure(app: &App, job: &Job, now: Timestamp, error: String) {
+    let retry_at = now
+        .checked_add(backoff(job.attempts))
+        .unwrap_or(Timestamp::MAX);
+    match app.store.retry_job(job.id, &error, retry_at).await {
+        Ok(Retry::Scheduled) => tracing::warn!(%error, %retry_at, "job failed; will retry"),
+        Ok(Retry::Parked) => tracing::error!(
+            %error,
+            "job out of attempts: parked until an operator requeues it (GET /api/v1/jobs)"
+        ),
+        Err(e) => tracing::error!(
+            error = %e,
+            "cannot record a job failure; the lease will expire and it runs again"
+        ),
     }
 }
 

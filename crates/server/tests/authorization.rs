@@ -198,6 +198,7 @@ async fn every_route_answers_every_role_as_spec_section_1_says() {
             OPERATORS,
             false,
         ),
+        route(Method::GET, "/api/v1/jobs".into(), None, OPERATORS, false),
         route(Method::GET, "/api/v1/catalog".into(), None, EVERYONE, false),
         route(
             Method::GET,

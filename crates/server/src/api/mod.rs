@@ -3,6 +3,7 @@
 pub mod claims;
 pub mod consent;
 pub mod dto;
+pub mod jobs;
 pub mod openapi;
 pub mod poe;
 pub mod reference;
@@ -53,6 +54,8 @@ pub fn routes(upload_limit: usize) -> (Router<App>, utoipa::openapi::OpenApi) {
         .routes(routes!(reference::catalog))
         .routes(routes!(reference::lookup))
         .routes(routes!(reference::check_key))
+        .routes(routes!(jobs::list))
+        .routes(routes!(jobs::requeue))
         .split_for_parts();
     openapi::complete(&mut doc);
     (router, doc)
