@@ -1,6 +1,6 @@
 //! Reads on a connection, shared by command transactions and plain reads.
 
-use super::error::map;
+use super::error::{col, map};
 use crate::conv::{parse, parse_value};
 use crate::rows::{from_micros, micros};
 use crate::{ClaimQuery, Comment, Page, Result, User};
@@ -13,7 +13,7 @@ use cpor_domain::reference::{
     TenantRecord,
 };
 use cpor_domain::values::{ClaimId, DomainName, OrgId, OrganisationName, TenantId};
-use sqlx::{PgConnection, QueryBuilder, Row};
+use sqlx::{PgConnection, QueryBuilder};
 
 fn claim_of(state: Option<String>) -> Result<Option<Claim>> {
     state
@@ -80,8 +80,8 @@ pub async fn organisation(c: &mut PgConnection, id: OrgId) -> Result<Option<Orga
     let mut locations = Vec::new();
     for r in rows {
         locations.push(Location {
-            mpn_id: parse_value(&r.get::<String, _>(0))?,
-            name: r.get(1),
+            mpn_id: parse_value(&col::<String>(&r, "mpn_id")?)?,
+            name: col(&r, "name")?,
         });
     }
     Ok(Some(Organisation {
@@ -118,13 +118,12 @@ pub async fn tenant(c: &mut PgConnection, id: TenantId) -> Result<Option<TenantR
     let mut subscriptions = Vec::new();
     for r in rows {
         subscriptions.push(Subscription {
-            id: parse_value(&r.get::<String, _>(0))?,
-            product: parse_value(&r.get::<String, _>(1))?,
-            state: parse_value(&r.get::<String, _>(2))?,
-            channel: parse_value(&r.get::<String, _>(3))?,
-            starts_on: parse("date", &r.get::<String, _>(4))?,
-            ends_on: r
-                .get::<Option<String>, _>(5)
+            id: parse_value(&col::<String>(&r, "subscription_id")?)?,
+            product: parse_value(&col::<String>(&r, "product")?)?,
+            state: parse_value(&col::<String>(&r, "state")?)?,
+            channel: parse_value(&col::<String>(&r, "channel")?)?,
+            starts_on: parse("date", &col::<String>(&r, "starts_on")?)?,
+            ends_on: col::<Option<String>>(&r, "ends_on")?
                 .map(|e| parse("date", &e))
                 .transpose()?,
         });
@@ -151,9 +150,9 @@ pub async fn holders(c: &mut PgConnection, tenant: TenantId) -> Result<Vec<KeyHo
 
 fn holder_of(r: &sqlx::postgres::PgRow) -> Result<KeyHolder> {
     Ok(KeyHolder {
-        key: serde_json::from_str(&r.get::<String, _>(0))?,
-        claim_id: parse("claim id", &r.get::<String, _>(1))?,
-        org_id: parse("organisation id", &r.get::<String, _>(2))?,
+        key: serde_json::from_str(&col::<String>(r, "key_json")?)?,
+        claim_id: parse("claim id", &col::<String>(r, "claim_id")?)?,
+        org_id: parse("organisation id", &col::<String>(r, "org_id")?)?,
     })
 }
 
@@ -277,13 +276,13 @@ pub async fn comments(
     rows.iter()
         .map(|r| {
             Ok(Comment {
-                id: parse("comment id", &r.get::<String, _>(0))?,
+                id: parse("comment id", &col::<String>(r, "id")?)?,
                 claim_id: id,
-                thread: parse_value(&r.get::<String, _>(1))?,
-                seq: r.get::<i64, _>(2) as u64,
-                at: from_micros(r.get(3)),
-                author: serde_json::from_str(&r.get::<String, _>(4))?,
-                body: parse_value(&r.get::<String, _>(5))?,
+                thread: parse_value(&col::<String>(r, "thread")?)?,
+                seq: col::<i64>(r, "seq")? as u64,
+                at: from_micros(col(r, "at")?),
+                author: serde_json::from_str(&col::<String>(r, "author")?)?,
+                body: parse_value(&col::<String>(r, "body")?)?,
             })
         })
         .collect()
@@ -291,15 +290,14 @@ pub async fn comments(
 
 fn user_of(r: &sqlx::postgres::PgRow) -> Result<User> {
     Ok(User {
-        id: parse("user id", &r.get::<String, _>(0))?,
-        org_id: r
-            .get::<Option<String>, _>(1)
+        id: parse("user id", &col::<String>(r, "id")?)?,
+        org_id: col::<Option<String>>(r, "org_id")?
             .map(|o| parse("organisation id", &o))
             .transpose()?,
-        email: parse_value(&r.get::<String, _>(2))?,
-        name: r.get(3),
-        role: parse_value(&r.get::<String, _>(4))?,
-        created_at: from_micros(r.get(5)),
+        email: parse_value(&col::<String>(r, "email")?)?,
+        name: col(r, "name")?,
+        role: parse_value(&col::<String>(r, "role")?)?,
+        created_at: from_micros(col(r, "created_at")?),
     })
 }
 
@@ -339,8 +337,8 @@ pub async fn pending_timers(c: &mut PgConnection, id: ClaimId) -> Result<Vec<Tim
         .iter()
         .map(|r| {
             Ok(Timer {
-                kind: parse_value::<TimerKind>(&r.get::<String, _>(0))?,
-                due: from_micros(r.get(1)),
+                kind: parse_value::<TimerKind>(&col::<String>(r, "timer")?)?,
+                due: from_micros(col(r, "due_at")?),
             })
         })
         .collect::<Result<Vec<_>>>()?;
@@ -366,10 +364,10 @@ pub async fn reference(c: &mut PgConnection) -> Result<Reference> {
     let mut products = Vec::new();
     for r in rows {
         products.push(Product {
-            id: parse_value(&r.get::<String, _>(0))?,
-            name: r.get(1),
-            solution_area: parse_value(&r.get::<String, _>(2))?,
-            dynamics_365: r.get(3),
+            id: parse_value(&col::<String>(&r, "id")?)?,
+            name: col(&r, "name")?,
+            solution_area: parse_value(&col::<String>(&r, "solution_area")?)?,
+            dynamics_365: col(&r, "dynamics_365")?,
         });
     }
     let setting = |v: Option<String>| v;
@@ -404,8 +402,8 @@ pub async fn holidays(c: &mut PgConnection) -> Result<Vec<(Date, Option<String>)
     rows.iter()
         .map(|r| {
             Ok((
-                parse("holiday", &r.get::<String, _>(0))?,
-                r.get::<Option<String>, _>(1),
+                parse("holiday", &col::<String>(r, "date")?)?,
+                col::<Option<String>>(r, "name")?,
             ))
         })
         .collect()

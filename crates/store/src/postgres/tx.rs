@@ -2,7 +2,7 @@
 //! commands on one claim serialise across processes; the primary key of
 //! `association_keys` refuses a second holder whatever the interleaving.
 
-use super::error::{is_unique_violation, map};
+use super::error::{col, is_unique_violation, map};
 use super::queries;
 use crate::command::{CommandTx, IdempotencyRecord};
 use crate::rows::{ClaimRow, micros};
@@ -14,7 +14,7 @@ use cpor_domain::keys::{AssociationKey, KeyHolder};
 use cpor_domain::poe::PoeFile;
 use cpor_domain::reference::{Organisation, TenantRecord};
 use cpor_domain::values::{ClaimId, OrgId, PoeId, TenantId};
-use sqlx::{Postgres, Row, Transaction};
+use sqlx::{Postgres, Transaction};
 
 pub struct PgTx {
     pub tx: Transaction<'static, Postgres>,
@@ -30,10 +30,10 @@ impl CommandTx for PgTx {
             .map_err(map)?;
         r.map(|r| {
             Ok(IdempotencyRecord {
-                request_hash: r.get(0),
-                claim_id: crate::conv::parse("claim id", &r.get::<String, _>(1))?,
-                version: r.get::<i64, _>(2) as u64,
-                created: r.get(3),
+                request_hash: col(&r, "request_hash")?,
+                claim_id: crate::conv::parse("claim id", &col::<String>(&r, "claim_id")?)?,
+                version: col::<i64>(&r, "version")? as u64,
+                created: col(&r, "created")?,
             })
         })
         .transpose()

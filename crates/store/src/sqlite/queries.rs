@@ -58,7 +58,10 @@ pub fn organisation(conn: &Connection, id: OrgId) -> Result<Option<Organisation>
     let mut stmt = conn
         .prepare_cached("SELECT mpn_id, name FROM locations WHERE org_id = ?1 ORDER BY mpn_id")?;
     let rows = stmt.query_map([id.to_string()], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+        Ok((
+            r.get::<_, String>("mpn_id")?,
+            r.get::<_, Option<String>>("name")?,
+        ))
     })?;
     let mut locations = Vec::new();
     for row in rows {
@@ -102,12 +105,12 @@ pub fn tenant(conn: &Connection, id: TenantId) -> Result<Option<TenantRecord>> {
     )?;
     let rows = stmt.query_map([id.to_string()], |r| {
         Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?,
-            r.get::<_, Option<String>>(5)?,
+            r.get::<_, String>("subscription_id")?,
+            r.get::<_, String>("product")?,
+            r.get::<_, String>("state")?,
+            r.get::<_, String>("channel")?,
+            r.get::<_, String>("starts_on")?,
+            r.get::<_, Option<String>>("ends_on")?,
         ))
     })?;
     for row in rows {
@@ -150,9 +153,9 @@ pub fn holders(conn: &Connection, tenant: TenantId) -> Result<Vec<KeyHolder>> {
     )?;
     let rows = stmt.query_map([tenant.to_string()], |r| {
         Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
+            r.get::<_, String>("key_json")?,
+            r.get::<_, String>("claim_id")?,
+            r.get::<_, String>("org_id")?,
         ))
     })?;
     rows.map(|r| {
@@ -165,7 +168,9 @@ pub fn holders(conn: &Connection, tenant: TenantId) -> Result<Vec<KeyHolder>> {
 pub fn key_holder(conn: &Connection, key: &AssociationKey) -> Result<Option<KeyHolder>> {
     let row: Option<(String, String, String)> = conn
         .prepare_cached("SELECT key_json, claim_id, org_id FROM association_keys WHERE key = ?1")?
-        .query_row([key.as_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .query_row([key.as_string()], |r| {
+            Ok((r.get("key_json")?, r.get("claim_id")?, r.get("org_id")?))
+        })
         .optional()?;
     row.map(|(k, c, o)| holder_of_row(&k, &c, &o)).transpose()
 }
@@ -213,7 +218,7 @@ pub fn claims(conn: &Connection, q: &ClaimQuery) -> Result<Page<Claim, ClaimId>>
     sql.push_str(" ORDER BY id DESC LIMIT ?");
     args.push(Value::Integer(i64::from(q.limit) + 1));
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params_from_iter(args), |r| r.get::<_, String>(0))?;
+    let rows = stmt.query_map(params_from_iter(args), |r| r.get::<_, String>("state"))?;
     let mut states = rows.collect::<rusqlite::Result<Vec<String>>>()?;
     let more = states.len() > q.limit as usize;
     states.truncate(q.limit as usize);
@@ -282,12 +287,12 @@ pub fn comments(
         ],
         |r| {
             Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, i64>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
+                r.get::<_, String>("id")?,
+                r.get::<_, String>("thread")?,
+                r.get::<_, i64>("seq")?,
+                r.get::<_, i64>("at")?,
+                r.get::<_, String>("author")?,
+                r.get::<_, String>("body")?,
             ))
         },
     )?;
@@ -311,12 +316,12 @@ pub fn user_from_row(
     r: &rusqlite::Row,
 ) -> rusqlite::Result<(String, Option<String>, String, String, String, i64)> {
     Ok((
-        r.get(0)?,
-        r.get(1)?,
-        r.get(2)?,
-        r.get(3)?,
-        r.get(4)?,
-        r.get(5)?,
+        r.get("id")?,
+        r.get("org_id")?,
+        r.get("email")?,
+        r.get("name")?,
+        r.get("role")?,
+        r.get("created_at")?,
     ))
 }
 
@@ -335,7 +340,8 @@ pub fn user_of(row: (String, Option<String>, String, String, String, i64)) -> Re
 pub fn user_by_token(conn: &Connection, hash: &str) -> Result<Option<User>> {
     let row = conn
         .prepare_cached(
-            "SELECT u.id, u.org_id, u.email, u.name, u.role, u.created_at FROM api_tokens t
+            "SELECT u.id AS id, u.org_id AS org_id, u.email AS email, u.name AS name,
+                 u.role AS role, u.created_at AS created_at FROM api_tokens t
              JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?1",
         )?
         .query_row([hash], user_from_row)
@@ -357,7 +363,7 @@ pub fn pending_timers(conn: &Connection, id: ClaimId) -> Result<Vec<Timer>> {
         "SELECT timer, due_at FROM jobs WHERE claim_id = ?1 AND kind = 'timer' AND done_at IS NULL ORDER BY due_at, timer",
     )?;
     let rows = stmt.query_map([id.to_string()], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+        Ok((r.get::<_, String>("timer")?, r.get::<_, i64>("due_at")?))
     })?;
     let mut out = Vec::new();
     for row in rows {

@@ -12,10 +12,10 @@ pub fn load(conn: &Connection) -> Result<Reference> {
     )?;
     let rows = stmt.query_map([], |r| {
         Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, bool>(3)?,
+            r.get::<_, String>("id")?,
+            r.get::<_, String>("name")?,
+            r.get::<_, String>("solution_area")?,
+            r.get::<_, bool>("dynamics_365")?,
         ))
     })?;
     let mut products = Vec::new();
@@ -57,7 +57,10 @@ pub fn set_setting<T: serde::Serialize>(conn: &Connection, key: &str, value: &T)
 pub fn holidays(conn: &Connection) -> Result<Vec<(Date, Option<String>)>> {
     let mut stmt = conn.prepare_cached("SELECT date, name FROM holidays ORDER BY date")?;
     let rows = stmt.query_map([], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+        Ok((
+            r.get::<_, String>("date")?,
+            r.get::<_, Option<String>>("name")?,
+        ))
     })?;
     let mut out = Vec::new();
     for row in rows {

@@ -22,7 +22,14 @@ impl CommandTx for SqliteTx<'_> {
         let row: Option<(String, String, i64, bool)> = self
             .conn
             .prepare_cached("SELECT request_hash, claim_id, version, created FROM idempotency WHERE scope = ?1 AND key = ?2")?
-            .query_row(params![scope, key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .query_row(params![scope, key], |r| {
+                Ok((
+                    r.get("request_hash")?,
+                    r.get("claim_id")?,
+                    r.get("version")?,
+                    r.get("created")?,
+                ))
+            })
             .optional()?;
         row.map(|(request_hash, claim, version, created)| {
             Ok(IdempotencyRecord {
