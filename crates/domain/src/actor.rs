@@ -1,12 +1,12 @@
-//! Who acts (SPEC §1): users of a partner organisation or of the operator, the customer
-//! through their link, and the system (timers and deliveries).
+//! Who acts (docs/product.md, actors): users of a partner organisation or of the operator,
+//! the customer through their link, and the system (timers and deliveries).
 
 use crate::string_enum;
 use crate::values::{OrgId, UserId};
 use serde::{Deserialize, Serialize};
 
 string_enum!(
-    /// The roles of SPEC §1.
+    /// The roles of docs/product.md, actors.
     Role, "role", "role" {
         GlobalAdmin = "global_admin",
         IncentivesAdmin = "incentives_admin",

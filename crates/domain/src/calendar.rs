@@ -1,5 +1,5 @@
-//! The business calendar of SPEC §2: Monday to Friday minus the program admin's holidays,
-//! counted in the operator's time zone.
+//! The business calendar (docs/product.md, reference data): Monday to Friday minus the
+//! program admin's holidays, counted in the operator's time zone.
 
 use jiff::civil::{Date, Weekday};
 use jiff::tz::TimeZone;

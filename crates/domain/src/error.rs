@@ -1,4 +1,5 @@
-//! Errors of the domain: a list of field-level errors, each with a code of SPEC §6.
+//! Errors of the domain: a list of field-level errors, each with a code listed in
+//! docs/product.md, bad input and failure.
 //!
 //! Rule: every refusal names the field it is about (or `status`, `role`, `claim` for
 //! refusals that are not about one input field) and a code that programs can match on;
@@ -7,8 +8,8 @@
 use serde::Serialize;
 use std::fmt;
 
-/// The codes of SPEC §6, plus a few precise ones for rules a partner must be able to tell
-/// apart (the subscription rules each have their own).
+/// The basic codes of docs/product.md (bad input and failure), plus a few precise ones for
+/// rules a partner must be able to tell apart (the subscription rules each have their own).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {

@@ -1,6 +1,7 @@
-//! Association keys (SPEC §3): what one partner at a time may hold. Derived from a claim,
-//! one per program and per workload (OSU Microsoft 365) or subscription (the others), so
-//! that the store can enforce "one holder per key" with a unique index on [`AssociationKey::as_string`].
+//! Association keys (docs/product.md, association keys): what one partner at a time may
+//! hold. Derived from a claim, one per program and per workload (OSU Microsoft 365) or
+//! subscription (the others), so that the store can enforce "one holder per key" with a
+//! unique index on [`AssociationKey::as_string`].
 
 use crate::claim::ClaimFields;
 use crate::reference::{ProductId, Program, ProgramMap};

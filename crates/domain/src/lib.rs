@@ -1,4 +1,4 @@
-//! The rules of cpor (SPEC.md §2–§4) as plain Rust: parsed values, reference data, the
+//! The rules of cpor (docs/product.md) as plain Rust: parsed values, reference data, the
 //! business calendar, association keys and the claim aggregate. No I/O, no async, no
 //! database and no web framework: the store loads what a command needs, calls
 //! [`execute`], and writes what comes back.

@@ -1,5 +1,5 @@
-//! Proof-of-execution files (SPEC §3): which types are allowed, and that the content is of
-//! the type its name says (magic bytes, never the name alone).
+//! Proof-of-execution files (docs/product.md, the claim): which types are allowed, and that
+//! the content is of the type its name says (magic bytes, never the name alone).
 
 use crate::error::{ErrorCode, FieldError};
 use crate::string_enum;

@@ -1,4 +1,4 @@
-//! Every row of the lifecycle table of SPEC §4, as a test.
+//! Every row of the lifecycle table of docs/product.md, as a test.
 
 #![allow(clippy::unwrap_used)]
 

@@ -1,5 +1,6 @@
 //! Property tests over random command sequences on several claims of two organisations
-//! that share association keys: the invariants of SPEC §3–§4 hold after every step.
+//! that share association keys: the invariants of docs/product.md (association keys,
+//! lifecycle) hold after every step.
 
 #![allow(clippy::unwrap_used)]
 

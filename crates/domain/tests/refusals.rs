@@ -1,6 +1,6 @@
-//! Every command refused from every status the table of SPEC §4 does not allow it in
-//! (`invalid_state`), and refused to every role that may not run it (`not_permitted`),
-//! with nothing changed.
+//! Every command refused from every status the lifecycle table of docs/product.md does not
+//! allow it in (`invalid_state`), and refused to every role that may not run it
+//! (`not_permitted`), with nothing changed.
 
 #![allow(clippy::unwrap_used)]
 
@@ -128,7 +128,7 @@ fn body(s: &str) -> CommentBody {
     CommentBody::parse(s).unwrap()
 }
 
-/// Each command with valid input, the situations SPEC §4 allows it in, and the roles
+/// Each command with valid input, the situations the lifecycle table allows it in, and the roles
 /// (or the customer, or the system) that may run it.
 fn table() -> Vec<(Command, &'static [Situation], Who)> {
     let edit: ClaimInput = serde_json::from_value(serde_json::json!({"mpn_id": MPN_A2})).unwrap();

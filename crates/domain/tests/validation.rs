@@ -1,5 +1,5 @@
 //! Claim validation against the organisation, the catalog and the tenant directory
-//! (SPEC §3): one test per rule, and all errors of a request reported together.
+//! (docs/product.md, the claim): one test per rule, and all errors of a request reported together.
 
 #![allow(clippy::unwrap_used)]
 

@@ -1,4 +1,5 @@
-//! API errors as RFC 9457 problem+json with field-level detail (SPEC §6).
+//! API errors as RFC 9457 problem+json with field-level detail (docs/product.md, bad
+//! input and failure).
 //!
 //! Rule: refusals by the rules keep their field errors and get the status of their class
 //! (422 invalid input, 409 state or conflict, 403 role, 404 not found or not yours);

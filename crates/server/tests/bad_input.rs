@@ -1,5 +1,5 @@
-//! Bad input (SPEC §6): every rule answers a 4xx naming the field and the rule, and the
-//! database is unchanged afterwards.
+//! Bad input (docs/product.md, bad input and failure): every rule answers a 4xx naming the
+//! field and the rule, and the database is unchanged afterwards.
 #![allow(clippy::unwrap_used)]
 
 mod support;

@@ -1,4 +1,4 @@
-//! Every lifecycle path of SPEC §4 driven over HTTP against the real server.
+//! Every lifecycle path of docs/product.md driven over HTTP against the real server.
 #![allow(clippy::unwrap_used)]
 
 mod support;
@@ -353,7 +353,7 @@ async fn arbitration_between_two_organisations_supersedes_the_previous_holder() 
         (Some("ended"), Some("superseded"))
     );
     // The operator sees which claim won; neither partner sees the other's claim id, in
-    // the claim or in its history (SPEC §3).
+    // the claim or in its history (docs/product.md, association keys).
     assert_eq!(loser["superseded_by"], second.as_str());
     let partner = t.get(&format!("/api/v1/claims/{first}"), ADMIN).await;
     assert_eq!(partner.status, StatusCode::OK);

@@ -117,7 +117,8 @@ pub enum Command {
         outcome: DisputeOutcome,
         comment: Option<CommentBody>,
     },
-    /// Another claim's approval ends this claim's association (arbitration, SPEC §3).
+    /// Another claim's approval ends this claim's association (arbitration, docs/product.md,
+    /// association keys).
     Supersede {
         by: ClaimId,
     },

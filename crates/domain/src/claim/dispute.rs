@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 string_enum!(
-    /// Where a dispute stands (SPEC §4).
+    /// Where a dispute stands (docs/product.md, disputes).
     DisputeStatus, "status", "dispute status" {
         Open = "open",
         InProgress = "in_progress",
@@ -21,10 +21,10 @@ impl DisputeStatus {
     }
 }
 
-/// A partner's dispute of a rejection, handled by support agents. It carries what
-/// support needs (SPEC §4), prefilled from the claim: the MPN ID, the program, the
-/// product(s), the tenant, the details, and the PoE (the claim's, plus any added while the
-/// dispute is open).
+/// A partner's dispute of a rejection, handled by support agents. It carries what support
+/// needs (docs/product.md, disputes), prefilled from the claim: the MPN ID, the program,
+/// the product(s), the tenant, the details, and the PoE (the claim's, plus any added while
+/// the dispute is open).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Dispute {
     pub mpn_id: MpnId,

@@ -145,8 +145,8 @@ pub enum EventKind {
         reason: ReasonText,
     },
     /// Another organisation's claim won arbitration for this claim's keys. `by` names it
-    /// for the operator; [`Event::view_for`] drops it for everyone else (SPEC §3: the
-    /// superseded partner never learns which claim won).
+    /// for the operator; [`Event::view_for`] drops it for everyone else (docs/product.md,
+    /// association keys: the superseded partner never learns which claim won).
     Superseded {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         by: Option<ClaimId>,

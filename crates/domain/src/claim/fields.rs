@@ -1,5 +1,5 @@
-//! The partner-supplied fields of a claim (SPEC §3), the raw input they are parsed from,
-//! and the merge of a partial update.
+//! The partner-supplied fields of a claim (docs/product.md, the claim), the raw input they
+//! are parsed from, and the merge of a partial update.
 
 use super::patch::Patch;
 use crate::error::{ErrorCode, FieldError};
@@ -75,7 +75,7 @@ pub mod field {
     pub const PARTNER_CONTACT: &str = "partner_contact";
     pub const REVENUE: &str = "revenue";
     /// What a partner may still change once the claim is submitted, while it is Submitted
-    /// or Partner action required (SPEC §4); everything else is fixed.
+    /// or Partner action required (docs/product.md, lifecycle); everything else is fixed.
     pub const EDITABLE_AFTER_SUBMIT: [&str; 5] = [
         MPN_ID,
         PRODUCTS,

@@ -1,5 +1,5 @@
-//! The claim aggregate (SPEC §3–§4): its state, the commands it takes, the events it
-//! records, `decide` (command -> events) and `apply` (event -> state).
+//! The claim aggregate (docs/product.md: the claim, lifecycle): its state, the commands it
+//! takes, the events it records, `decide` (command -> events) and `apply` (event -> state).
 
 mod apply;
 mod command;
@@ -37,7 +37,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 string_enum!(
-    /// The statuses partners see (SPEC §4). Draft is shown as "Editing".
+    /// The statuses partners see (docs/product.md, lifecycle). Draft is shown as "Editing".
     Status, "status", "status" {
         Draft = "draft",
         Submitted = "submitted",
@@ -63,8 +63,8 @@ string_enum!(
 );
 
 impl Phase {
-    /// Whether the association holds its keys in this phase (SPEC §3: active or consent
-    /// pending).
+    /// Whether the association holds its keys in this phase (docs/product.md, association
+    /// keys: active or consent pending).
     pub fn holds_keys(self) -> bool {
         matches!(self, Phase::ConsentPending | Phase::Active)
     }
@@ -176,8 +176,8 @@ impl Claim {
         self.disputes.last().filter(|d| d.status.is_open())
     }
 
-    /// Whether a partner may still add proof of execution (SPEC §4): while editable, and
-    /// to an open dispute.
+    /// Whether a partner may still add proof of execution (docs/product.md, the claim):
+    /// while editable, and to an open dispute.
     pub fn accepts_poe(&self) -> bool {
         matches!(
             self.status,

@@ -1,7 +1,7 @@
-//! Who is e-mailed about what (SPEC §4): the customer on approval, with the opt-out link;
-//! partners when a claim needs their action, a business day before the response window
-//! ends, on approval and rejection, and when their association is superseded or ended by
-//! the customer, or their dispute is resolved.
+//! Who is e-mailed about what (docs/product.md, e-mails): the customer on approval, with
+//! the opt-out link; partners when a claim needs their action, a business day before the
+//! response window ends, on approval and rejection, and when their association is
+//! superseded or ended by the customer, or their dispute is resolved.
 
 use super::{Claim, ConsentSecret, EventKind};
 use crate::string_enum;

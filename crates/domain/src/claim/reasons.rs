@@ -4,7 +4,7 @@ use crate::values::Parse;
 
 string_enum!(
     /// Why a claim needs the partner's action, was rejected, or why its association ended
-    /// (SPEC §4). The API shows the current ones in the claim's `reasons`.
+    /// (docs/product.md, lifecycle). The API shows the current ones in the claim's `reasons`.
     Reason, "reasons", "reason" {
         // Partner action required.
         MissingPoe = "missing_poe",

@@ -1,5 +1,5 @@
 //! Validation of a claim's fields against the organisation, the catalog and the tenant
-//! directory (SPEC §3). All problems are reported together.
+//! directory (docs/product.md, the claim). All problems are reported together.
 
 use super::fields::{ClaimFields, ProductLine, field};
 use crate::error::{ErrorCode, FieldError};
@@ -13,13 +13,14 @@ use std::collections::BTreeSet;
 pub enum Completeness {
     /// A draft: what is given must be right, but sections may be missing.
     Draft,
-    /// Submitted or being submitted: everything SPEC §3 requires must be there.
+    /// Submitted or being submitted: every field docs/product.md requires (the claim)
+    /// must be there.
     Submit,
 }
 
 /// Checks the fields and returns them with the subscriptions the partner left out filled
 /// in where the tenant has exactly one subscription of the product (the partner only has
-/// to choose when there are several, SPEC §3).
+/// to choose when there are several; docs/product.md, the claim).
 pub fn validate_fields(
     fields: &ClaimFields,
     org: &Organisation,

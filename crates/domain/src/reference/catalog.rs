@@ -44,7 +44,7 @@ pub struct Product {
     pub id: ProductId,
     pub name: String,
     pub solution_area: SolutionArea,
-    /// Dynamics 365 products need a technical contact on the claim (SPEC §3).
+    /// Dynamics 365 products need a technical contact on the claim (docs/product.md, the claim).
     pub dynamics_365: bool,
 }
 
@@ -167,7 +167,7 @@ const SEED: &[(&str, &str, SolutionArea, bool)] = &[
 ];
 
 impl Default for Catalog {
-    /// The seed catalog of SPEC §2.
+    /// The seed catalog (docs/product.md, reference data).
     fn default() -> Self {
         Catalog {
             products: SEED

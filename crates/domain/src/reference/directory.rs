@@ -16,7 +16,7 @@ string_enum!(
 
 string_enum!(
     /// How the customer bought the subscription. CSP subscriptions cannot be claimed: the
-    /// CSP partner is already the partner of record (SPEC §3).
+    /// CSP partner is already the partner of record (docs/product.md, the claim).
     Channel, "channel", "channel" {
         VolumeLicensing = "volume_licensing",
         WebDirect = "web_direct",
@@ -37,7 +37,7 @@ pub struct Subscription {
 }
 
 impl Subscription {
-    /// Active or in grace: a subscription a partner can still claim (SPEC §3).
+    /// Active or in grace: a subscription a partner can still claim (docs/product.md, the claim).
     pub fn is_claimable_state(&self) -> bool {
         matches!(
             self.state,

@@ -1,5 +1,5 @@
-//! Reference data (SPEC §2): what claims are validated against. Loaded by the store and
-//! handed to the domain; the domain never fetches it.
+//! Reference data (docs/product.md, reference data): what claims are validated against.
+//! Loaded by the store and handed to the domain; the domain never fetches it.
 
 mod catalog;
 mod directory;

@@ -8,7 +8,7 @@ pub struct Location {
     pub name: Option<String>,
 }
 
-/// A partner organisation and its locations (SPEC §2).
+/// A partner organisation and its locations (docs/product.md, reference data).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Organisation {
     pub id: OrgId,

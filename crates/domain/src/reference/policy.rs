@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-/// The operator's configurable rules, with the defaults of SPEC §2.
+/// The operator's configurable rules, with the defaults of docs/product.md, reference data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Policy {

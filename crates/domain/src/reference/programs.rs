@@ -1,7 +1,7 @@
 use crate::string_enum;
 
 string_enum!(
-    /// The two solution areas of SPEC §2.
+    /// The two solution areas (docs/product.md, reference data).
     SolutionArea, "solution_area", "solution area" {
         Microsoft365 = "microsoft_365",
         BusinessApplications = "business_applications",
@@ -9,7 +9,7 @@ string_enum!(
 );
 
 string_enum!(
-    /// What the partner did for the customer (SPEC §3).
+    /// What the partner did for the customer (docs/product.md, the claim).
     Activity, "activity", "activity" {
         PreSales = "pre_sales",
         Usage = "usage",
@@ -20,7 +20,7 @@ string_enum!(
 );
 
 string_enum!(
-    /// The incentive programs a claim can count for (SPEC §2).
+    /// The incentive programs a claim can count for (docs/product.md, reference data).
     Program, "program", "program" {
         /// Online Services Advisory Sell: pre-sales.
         OsaSell = "osa_sell",
@@ -44,7 +44,7 @@ impl SolutionArea {
 
 impl Program {
     /// Whether the association key of this program names a workload rather than a
-    /// subscription (SPEC §3: only OSU Microsoft 365 does).
+    /// subscription. Only OSU Microsoft 365 does (docs/product.md, association keys).
     pub fn keyed_by_workload(self) -> bool {
         self == Program::OsuM365
     }
@@ -59,8 +59,9 @@ impl Program {
     }
 }
 
-/// Which programs a solution area and activity count for. Reference data with the
-/// defaults of SPEC §3; an activity missing from the map is not offered for that area.
+/// Which programs a solution area and activity count for. Reference data, with the
+/// defaults listed in docs/product.md (reference data); an activity missing from the map
+/// is not offered for that area.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ProgramMap {
     entries: Vec<(SolutionArea, Activity, Vec<Program>)>,

@@ -1,6 +1,6 @@
-//! Parsed values: every input of SPEC §3 as a type that can only hold a valid value.
-//! Each `parse` takes the raw text and returns the value or a [`FieldError`] naming the
-//! field, the rule and a message a partner understands.
+//! Parsed values: every input of a claim (docs/product.md, the claim) as a type that can
+//! only hold a valid value. Each `parse` takes the raw text and returns the value or a
+//! [`FieldError`] naming the field, the rule and a message a partner understands.
 
 #[macro_use]
 mod string_enum;

@@ -2,8 +2,8 @@ use super::Parse;
 use crate::error::{ErrorCode, FieldError};
 use serde::{Deserialize, Serialize};
 
-/// A partner location's MPN ID: digits only, 6 to 10 of them (SPEC §2). Surrounding
-/// spaces are forgiven; anything else is not.
+/// A partner location's MPN ID: digits only, 6 to 10 of them (docs/product.md, reference
+/// data). Surrounding spaces are forgiven; anything else is not.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct MpnId(String);

@@ -69,7 +69,8 @@ macro_rules! text_value {
 }
 
 text_value!(
-    /// The name the partner gives the claim (SPEC §3: 1 to 100 characters).
+    /// The name the partner gives the claim (docs/product.md, the claim: 1 to 100
+    /// characters).
     ClaimName, "name", "claim name", 100, false
 );
 text_value!(

@@ -1,4 +1,5 @@
-//! Claims: create, read, list, update, delete, and every transition of SPEC §4.
+//! Claims: create, read, list, update, delete, and every transition of the lifecycle
+//! (docs/product.md).
 
 use super::dto::{
     ClaimBody, ClaimView, CommentBody, DisassociateBody, DisputeBody, ListView, ReasonsBody,

@@ -1,4 +1,5 @@
-//! The JSON API under `/api/v1` (SPEC §5), its OpenAPI document and served docs.
+//! The JSON API under `/api/v1` (docs/product.md, interfaces), its OpenAPI document and
+//! served docs.
 
 pub mod claims;
 pub mod consent;

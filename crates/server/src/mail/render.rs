@@ -1,5 +1,5 @@
-//! The words of each e-mail (SPEC §4): templates in `templates/email`, filled from the
-//! claim, its organisation and its latest decision.
+//! The words of each e-mail (docs/product.md, e-mails): templates in `templates/email`,
+//! filled from the claim, its organisation and its latest decision.
 
 use super::Mail;
 use askama::Template;

@@ -24,7 +24,7 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
     seed(conn)
 }
 
-/// Seeds the catalog of SPEC §2 into an empty database.
+/// Seeds the catalog (docs/product.md, reference data) into an empty database.
 fn seed(conn: &mut Connection) -> Result<()> {
     let count: i64 = conn.query_row("SELECT count(*) FROM catalog", [], |r| r.get(0))?;
     if count > 0 {

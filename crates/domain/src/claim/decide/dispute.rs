@@ -1,5 +1,5 @@
-//! Disputes of a rejection (SPEC §4): opened by the partner within 30 days, handled by
-//! support agents, upheld (back under review) or denied.
+//! Disputes of a rejection (docs/product.md, disputes): opened by the partner within 30
+//! days, handled by support agents, upheld (back under review) or denied.
 
 use super::{Context, Decision, require_status};
 use crate::claim::dispute::{Dispute, DisputeStatus};

@@ -66,10 +66,10 @@ fn edited(before: &ClaimFields, after: ClaimFields) -> Option<EventKind> {
     })
 }
 
-/// In Draft every field may change. In Submitted and Partner action required only the
-/// MPN ID, the products and the contacts may (SPEC §4); a fixed field sent with its
-/// current value is not a change and is accepted, so clients may send the whole claim
-/// back.
+/// In Draft every field may change. In Submitted and Partner action required only the MPN
+/// ID, the products and the contacts may (docs/product.md, lifecycle); a fixed field sent
+/// with its current value is not a change and is accepted, so clients may send the whole
+/// claim back.
 pub(super) fn edit(
     claim: &Claim,
     patch: &ClaimPatch,

@@ -81,7 +81,8 @@ const DISPUTE_COMMENTERS: &[Role] = &[
 const REVIEWERS: &[Role] = &[Role::Reviewer];
 const SUPPORT: &[Role] = &[Role::SupportAgent];
 
-/// Who may run a command (SPEC §1 and the "by" column of §4).
+/// Who may run a command (docs/product.md: actors, and the "by" column of the lifecycle
+/// table).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Allowed {
     Roles(&'static [Role]),

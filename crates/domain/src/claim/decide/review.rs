@@ -98,7 +98,7 @@ pub(super) fn resubmit(
 }
 
 /// The holders of this claim's keys other than itself: an approval ends their
-/// associations (arbitration, SPEC §3), in the same transaction.
+/// associations in the same transaction (arbitration; docs/product.md, association keys).
 pub fn competing_holders(claim: &Claim, ctx: &Context) -> Vec<ClaimId> {
     let keys = claim.keys(&ctx.reference.programs);
     let mut out: Vec<ClaimId> = ctx
