@@ -203,11 +203,11 @@ impl From<StoreError> for ApiError {
                 format!("{value} is already taken."),
             ),
             StoreError::NotFound(what) => ApiError::not_found(what),
-            e @ StoreError::Unavailable(..) => {
+            e @ StoreError::Unavailable { .. } => {
                 tracing::warn!(error = %e, "database unavailable");
                 ApiError::unavailable()
             }
-            e @ StoreError::Internal(..) => ApiError::internal_error(&e),
+            e @ StoreError::Internal { .. } => ApiError::internal_error(&e),
         }
     }
 }

@@ -11,7 +11,7 @@ mod rows;
 pub mod sqlite;
 mod types;
 
-pub use error::{Result, StoreError};
+pub use error::{BoxError, Result, StoreError};
 pub use types::*;
 
 use async_trait::async_trait;

@@ -10,15 +10,15 @@ pub fn map(e: sqlx::Error) -> StoreError {
         | sqlx::Error::Io(_)
         | sqlx::Error::Tls(_)
         | sqlx::Error::Protocol(_)
-        | sqlx::Error::WorkerCrashed => StoreError::Unavailable(e.to_string()),
+        | sqlx::Error::WorkerCrashed => StoreError::unavailable(e),
         sqlx::Error::Database(d)
             if d.code()
                 .is_some_and(|c| c.starts_with("08") || c == "57P01" || c == "57P03") =>
         {
             // Connection exceptions and an administrator's shutdown.
-            StoreError::Unavailable(e.to_string())
+            StoreError::unavailable(e)
         }
-        _ => StoreError::Internal(e.to_string()),
+        _ => StoreError::internal(e),
     }
 }
 
@@ -30,7 +30,7 @@ where
 {
     use sqlx::Row;
     row.try_get(name)
-        .map_err(|e| StoreError::Internal(format!("column {name}: {e}")))
+        .map_err(|e| StoreError::internal_with(format!("column {name}: {e}"), e))
 }
 
 pub fn is_unique_violation(e: &sqlx::Error) -> bool {

@@ -629,8 +629,8 @@ impl Store for PgStore {
     }
 
     async fn backup(&self, _path: &Path) -> Result<()> {
-        Err(StoreError::Internal(
-            "on PostgreSQL, back up with pg_dump (or the server's own backups); cpor admin backup is for the embedded database".into(),
+        Err(StoreError::internal_msg(
+            "on PostgreSQL, back up with pg_dump (or the server's own backups); cpor admin backup is for the embedded database",
         ))
     }
 }

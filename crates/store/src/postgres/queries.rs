@@ -391,7 +391,7 @@ pub async fn reference(c: &mut PgConnection) -> Result<Reference> {
         .unwrap_or_default();
     let holidays = holidays(c).await?.into_iter().map(|(d, _)| d);
     Reference::new(Catalog::new(products), programs, policy, holidays)
-        .map_err(|e| crate::StoreError::Internal(format!("stored policy: {e}")))
+        .map_err(|e| crate::StoreError::internal_msg(format!("stored policy: {e}")))
 }
 
 pub async fn holidays(c: &mut PgConnection) -> Result<Vec<(Date, Option<String>)>> {

@@ -168,7 +168,7 @@ impl CommandTx for PgTx {
         .await
         .map_err(map)?;
         if done.rows_affected() != 1 {
-            return Err(StoreError::Internal(format!(
+            return Err(StoreError::internal_msg(format!(
                 "claim {} vanished during its command",
                 claim.id
             )));

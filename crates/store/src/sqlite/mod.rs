@@ -44,7 +44,7 @@ fn open_writer(path: &Path) -> Result<Connection> {
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
-    .map_err(|e| StoreError::Unavailable(format!("cannot open {}: {e}", path.display())))?;
+    .map_err(|e| StoreError::unavailable_with(format!("cannot open {}: {e}", path.display()), e))?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
@@ -58,7 +58,7 @@ impl SqliteStore {
     /// Opens (creating and migrating if needed) the database in `data_dir`.
     pub fn open(data_dir: &Path) -> Result<SqliteStore> {
         std::fs::create_dir_all(data_dir).map_err(|e| {
-            StoreError::Unavailable(format!("cannot create {}: {e}", data_dir.display()))
+            StoreError::unavailable_with(format!("cannot create {}: {e}", data_dir.display()), e)
         })?;
         let path = data_dir.join(DB_FILE);
         let conn = open_writer(&path)?;

@@ -25,7 +25,9 @@ impl ReadPool {
             conn.busy_timeout(std::time::Duration::from_secs(5))?;
             conn.pragma_update(None, "query_only", true)?;
             conn.set_prepared_statement_cache_capacity(64);
-            give.send(conn).map_err(StoreError::internal)?;
+            // The unsent connection is not `Sync`, so only the message is kept.
+            give.send(conn)
+                .map_err(|e| StoreError::internal_msg(e.to_string()))?;
         }
         Ok(ReadPool { take, give })
     }
@@ -46,7 +48,7 @@ impl ReadPool {
             let r = f(guard
                 .conn
                 .as_ref()
-                .ok_or_else(|| StoreError::internal("no connection"))?);
+                .ok_or_else(|| StoreError::internal_msg("no connection"))?);
             drop(guard);
             r
         })

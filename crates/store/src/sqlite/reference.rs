@@ -32,7 +32,7 @@ pub fn load(conn: &Connection) -> Result<Reference> {
     let programs: ProgramMap = setting(conn, "programs")?.unwrap_or_default();
     let holidays = holidays(conn)?.into_iter().map(|(d, _)| d);
     Reference::new(Catalog::new(products), programs, policy, holidays)
-        .map_err(|e| crate::StoreError::Internal(format!("stored policy: {e}")))
+        .map_err(|e| crate::StoreError::internal_msg(format!("stored policy: {e}")))
 }
 
 fn setting<T: serde::de::DeserializeOwned>(conn: &Connection, key: &str) -> Result<Option<T>> {

@@ -162,7 +162,7 @@ impl CommandTx for SqliteTx<'_> {
                 r.state
             ])?;
         if n != 1 {
-            return Err(StoreError::Internal(format!(
+            return Err(StoreError::internal_msg(format!(
                 "claim {} vanished during its command",
                 claim.id
             )));

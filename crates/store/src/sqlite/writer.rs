@@ -58,7 +58,7 @@ where
     fn run(&mut self, conn: &Connection, state: &mut WriterState) -> bool {
         let r = match self.f.take() {
             Some(f) => f(conn, state),
-            None => Err(StoreError::Internal("operation ran twice".into())),
+            None => Err(StoreError::internal_msg("operation ran twice")),
         };
         let ok = r.is_ok();
         self.result = Some(r);
@@ -69,8 +69,10 @@ where
         let answer = match (self.result, commit) {
             (Some(Err(e)), _) => Err(e),
             (Some(Ok(v)), Ok(())) => Ok(v),
-            (Some(Ok(_)), Err(e)) => Err(StoreError::Unavailable(format!("commit failed: {e}"))),
-            (None, _) => Err(StoreError::Internal("operation did not run".into())),
+            (Some(Ok(_)), Err(e)) => {
+                Err(StoreError::unavailable_msg(format!("commit failed: {e}")))
+            }
+            (None, _) => Err(StoreError::internal_msg("operation did not run")),
         };
         let _ = self.reply.send(answer);
     }
@@ -109,10 +111,10 @@ impl Writer {
         self.tx
             .send(op)
             .await
-            .map_err(|_| StoreError::Unavailable("the SQLite writer has stopped".into()))?;
+            .map_err(|_| StoreError::unavailable_msg("the SQLite writer has stopped"))?;
         answer
             .await
-            .map_err(|_| StoreError::Unavailable("the SQLite writer has stopped".into()))?
+            .map_err(|_| StoreError::unavailable_msg("the SQLite writer has stopped"))?
     }
 }
 
