@@ -14,10 +14,11 @@ if [ ! -x "$venv/bin/st" ]; then
 fi
 
 cargo build -q -p cpor
+cpor="${CARGO_TARGET_DIR:-target}/debug/cpor"
 dir=$(mktemp -d /tmp/cpor-fuzz.XXXXXX)
 port=${CPOR_FUZZ_PORT:-18181}
-target/debug/cpor demo --data-dir "$dir/data" >"$dir/demo.txt" 2>"$dir/demo.log"
-target/debug/cpor serve --data-dir "$dir/data" --listen "127.0.0.1:$port" >"$dir/serve.log" 2>&1 &
+"$cpor" demo --data-dir "$dir/data" >"$dir/demo.txt" 2>"$dir/demo.log"
+"$cpor" serve --data-dir "$dir/data" --listen "127.0.0.1:$port" >"$dir/serve.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$dir"' EXIT
 python3 - "$port" <<'PY'
