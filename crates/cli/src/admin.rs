@@ -185,7 +185,7 @@ pub async fn run(command: AdminCommand, data: &Data) -> Result<(), String> {
             };
             let token = cpor_server::auth::new_secret("cpor");
             store
-                .create_user(&user, &hash_secret(&token))
+                .create_user(&user, Some(&hash_secret(&token)))
                 .await
                 .map_err(|e| e.to_string())?;
             println!("{token}");

@@ -117,7 +117,7 @@ async fn user(
     };
     let token = cpor_server::auth::new_secret("cpor");
     store
-        .create_user(&u, &hash_secret(&token))
+        .create_user(&u, Some(&hash_secret(&token)))
         .await
         .map_err(|e| e.to_string())?;
     Ok((u.actor(), token))

@@ -78,7 +78,7 @@ impl FromRequestParts<App> for Principal {
             .ok_or_else(ApiError::unauthorized)?;
         let user = app
             .store
-            .user_by_token(&hash_secret(token))
+            .user_by_token(&hash_secret(token), app.clock.now())
             .await?
             .ok_or_else(ApiError::unauthorized)?;
         Ok(Principal(user))

@@ -15,12 +15,13 @@ pub use error::{BoxError, Result, StoreError};
 pub use types::*;
 
 use async_trait::async_trait;
+use cpor_domain::Role;
 use cpor_domain::claim::{Claim, Event, Thread, Timer};
 use cpor_domain::jiff::civil::Date;
 use cpor_domain::jiff::{SignedDuration, Timestamp};
 use cpor_domain::keys::{AssociationKey, KeyHolder};
 use cpor_domain::reference::{Location, Organisation, Policy, Product, Reference, TenantRecord};
-use cpor_domain::values::{ClaimId, DomainName, OrgId, TenantId, UserId};
+use cpor_domain::values::{ClaimId, DomainName, Email, OrgId, TenantId, UserId};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -54,11 +55,85 @@ pub trait Store: Send + Sync {
     async fn add_location(&self, org: OrgId, location: &Location) -> Result<()>;
     async fn organisation(&self, id: OrgId) -> Result<Option<Organisation>>;
     async fn organisations(&self) -> Result<Vec<Organisation>>;
-    /// Creates a user with a first API token (stored as its hash).
-    async fn create_user(&self, user: &User, token_hash: &str) -> Result<()>;
+    /// Creates a user, with a first API token (stored as its hash) or none (a user invited
+    /// to the web portal).
+    async fn create_user(&self, user: &User, token_hash: Option<&str>) -> Result<()>;
     async fn add_token(&self, user: UserId, token_hash: &str, now: Timestamp) -> Result<()>;
-    async fn user_by_token(&self, token_hash: &str) -> Result<Option<User>>;
+    /// The user of an API token; `None` when the token is unknown, revoked or expired at
+    /// `now`, or its user is disabled. Records when the token was last used (at most
+    /// once a minute).
+    async fn user_by_token(&self, token_hash: &str, now: Timestamp) -> Result<Option<User>>;
     async fn users(&self, org: Option<OrgId>) -> Result<Vec<User>>;
+
+    // ----- accounts and sessions (web sign-in) ---------------------------------------------
+    async fn account(&self, id: UserId) -> Result<Option<Account>>;
+    /// By e-mail, case-insensitive.
+    async fn account_by_email(&self, email: &Email) -> Result<Option<Account>>;
+    /// NotFound("user") when there is no such user.
+    async fn set_password(&self, user: UserId, password_hash: &str) -> Result<()>;
+    /// NotFound("user") when there is no such user.
+    async fn set_language(&self, user: UserId, language: Option<&str>) -> Result<()>;
+    /// Disabling also ends the user's sessions; a disabled user's API tokens stop working
+    /// (user_by_token returns None). NotFound("user") when there is no such user.
+    async fn set_disabled(&self, user: UserId, disabled: bool) -> Result<()>;
+    /// NotFound("user") when there is no such user.
+    async fn set_role(&self, user: UserId, role: Role) -> Result<()>;
+    /// NotFound("user") when there is no such user; Duplicate { field: "session" } when
+    /// the id is taken.
+    async fn create_session(&self, session: &Session) -> Result<()>;
+    async fn session(&self, id_hash: &str) -> Result<Option<Session>>;
+    /// Records that the session was seen at `now`; nothing when there is no such session.
+    async fn touch_session(&self, id_hash: &str, now: Timestamp) -> Result<()>;
+    /// Ends the session; nothing when there is no such session.
+    async fn end_session(&self, id_hash: &str) -> Result<()>;
+    /// Ends every session of the user; how many.
+    async fn end_sessions_of(&self, user: UserId) -> Result<u64>;
+    /// Stores a one-time link (by the hash of its secret). NotFound("user") when there is
+    /// no such user; Duplicate { field: "link" } when the hash is taken.
+    async fn create_link(
+        &self,
+        hash: &str,
+        user: UserId,
+        purpose: LinkPurpose,
+        expires_at: Timestamp,
+    ) -> Result<()>;
+    /// Whether the link works now (known, this purpose, unused, not expired), without
+    /// using it.
+    async fn peek_link(
+        &self,
+        hash: &str,
+        purpose: LinkPurpose,
+        now: Timestamp,
+    ) -> Result<Option<UserId>>;
+    /// Uses the link up, atomically: its user the first time, None ever after (and when
+    /// unknown, of another purpose or expired). Two concurrent calls: exactly one gets Some.
+    async fn use_link(
+        &self,
+        hash: &str,
+        purpose: LinkPurpose,
+        now: Timestamp,
+    ) -> Result<Option<UserId>>;
+    /// Counts a failed sign-in at `now` under each key (e.g. "account:x@y",
+    /// "address:1.2.3.4").
+    async fn record_login_failure(&self, keys: &[String], now: Timestamp) -> Result<()>;
+    /// Failures of `key` at or after `since`.
+    async fn login_failures(&self, key: &str, since: Timestamp) -> Result<u32>;
+    async fn clear_login_failures(&self, key: &str) -> Result<()>;
+    /// The user's live (not revoked) API tokens, newest first.
+    async fn tokens(&self, user: UserId) -> Result<Vec<TokenInfo>>;
+    /// A named API token with an optional expiry. NotFound("user") when there is no such
+    /// user; Duplicate { field: "token" } when the hash is taken.
+    async fn create_token(
+        &self,
+        user: UserId,
+        token_hash: &str,
+        name: Option<&str>,
+        now: Timestamp,
+        expires_at: Option<Timestamp>,
+    ) -> Result<TokenInfo>;
+    /// Revokes the token with this public id if it belongs to `user` (and is not revoked
+    /// yet); false otherwise.
+    async fn revoke_token(&self, user: UserId, token_id: &str) -> Result<bool>;
 
     // ----- claims --------------------------------------------------------------------------
     /// Runs a command in one transaction.

@@ -122,6 +122,63 @@ impl User {
     }
 }
 
+/// A signed-in browser session, stored under the SHA-256 hash of its secret id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub id_hash: String,
+    pub user_id: UserId,
+    /// The session's anti-forgery token, which its forms carry.
+    pub csrf: String,
+    pub created_at: Timestamp,
+    pub last_seen_at: Timestamp,
+}
+
+/// A user with what web sign-in needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub user: User,
+    /// The password's hash (never the password); none until the user sets one.
+    pub password_hash: Option<String>,
+    /// The language the user chose for the web portal.
+    pub language: Option<String>,
+    /// A disabled user cannot sign in, and its API tokens authenticate nobody.
+    pub disabled: bool,
+}
+
+/// What a one-time link is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkPurpose {
+    Invitation,
+    PasswordReset,
+}
+
+impl LinkPurpose {
+    /// How it is stored: `invitation`, `password_reset`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LinkPurpose::Invitation => "invitation",
+            LinkPurpose::PasswordReset => "password_reset",
+        }
+    }
+}
+
+/// An API token as its owner and admins see it (never the secret).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenInfo {
+    /// The public id: the first 16 hex characters of the token's hash.
+    pub id: String,
+    pub user_id: UserId,
+    pub name: Option<String>,
+    pub created_at: Timestamp,
+    pub expires_at: Option<Timestamp>,
+    pub last_used_at: Option<Timestamp>,
+}
+
+/// The public id of a token with this hash: its first 16 characters.
+pub(crate) fn token_public_id(token_hash: &str) -> String {
+    token_hash.chars().take(16).collect()
+}
+
 /// What a due job asks for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]

@@ -90,6 +90,7 @@ async fn the_etag_migration_rebuilds_claims_as_replay_does() {
              updated_at = {};
          DROP INDEX jobs_failing;
          ALTER TABLE jobs DROP COLUMN parked;
+         {UNDO_WEB_SIGN_IN}
          PRAGMA user_version = 1;",
         later.as_microsecond()
     ))
@@ -103,4 +104,36 @@ async fn the_etag_migration_rebuilds_claims_as_replay_does() {
         replay(&store.history(id, 0, 100).await.unwrap()),
         Some(migrated)
     );
+    the_web_sign_in_migration_kept_the_tokens(&store).await;
+}
+
+/// What migration 4 (web sign-in) adds, taken away again.
+const UNDO_WEB_SIGN_IN: &str = "
+    DROP TABLE sessions; DROP TABLE account_links; DROP TABLE login_failures;
+    DROP INDEX api_tokens_user;
+    ALTER TABLE api_tokens DROP COLUMN id; ALTER TABLE api_tokens DROP COLUMN name;
+    ALTER TABLE api_tokens DROP COLUMN expires_at; ALTER TABLE api_tokens DROP COLUMN revoked_at;
+    ALTER TABLE api_tokens DROP COLUMN last_used_at;
+    ALTER TABLE users DROP COLUMN password_hash; ALTER TABLE users DROP COLUMN language;
+    ALTER TABLE users DROP COLUMN disabled_at;";
+
+/// Tokens from before migration 4 still authenticate, and have their public id.
+async fn the_web_sign_in_migration_kept_the_tokens(store: &dyn cpor_store::Store) {
+    let now = suite::now();
+    let user = store
+        .user_by_token("token-hash-1", now)
+        .await
+        .expect("user_by_token")
+        .expect("an old token still works");
+    let tokens = store.tokens(user.id).await.expect("tokens");
+    assert_eq!(
+        tokens.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(),
+        ["token-hash-1"]
+    );
+    let account = store
+        .account(user.id)
+        .await
+        .expect("account")
+        .expect("the user's account");
+    assert_eq!((account.password_hash, account.disabled), (None, false));
 }

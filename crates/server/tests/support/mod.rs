@@ -112,7 +112,7 @@ impl TestApp {
                     created_at: now,
                 };
                 store
-                    .create_user(&user, &hash_secret(&token))
+                    .create_user(&user, Some(&hash_secret(&token)))
                     .await
                     .unwrap();
                 tokens.insert(format!("{label}:{role}"), token);

@@ -49,3 +49,8 @@ pub fn violated_constraint(e: &sqlx::Error) -> Option<&str> {
 pub fn is_retryable(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if matches!(d.code().as_deref(), Some("40001") | Some("40P01")))
 }
+
+/// A foreign key refused the row (it names something that does not exist).
+pub fn is_foreign_key_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.code().as_deref() == Some("23503"))
+}

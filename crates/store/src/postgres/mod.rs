@@ -2,6 +2,7 @@
 //! lock their claim's row; due jobs are taken with `FOR UPDATE SKIP LOCKED` and a lease;
 //! reference data carries a version so every process reloads it after a change.
 
+mod accounts;
 mod error;
 mod queries;
 mod schema;
@@ -9,16 +10,18 @@ mod tx;
 
 use crate::rows::micros;
 use crate::{
-    ClaimQuery, CommandOutcome, CommandRequest, Comment, FailingJob, ImportSummary, Job, JobStats,
-    MAX_JOB_ATTEMPTS, Page, Result, Retry, Store, StoreError, User,
+    Account, ClaimQuery, CommandOutcome, CommandRequest, Comment, FailingJob, ImportSummary, Job,
+    JobStats, LinkPurpose, MAX_JOB_ATTEMPTS, Page, Result, Retry, Session, Store, StoreError,
+    TokenInfo, User,
 };
 use async_trait::async_trait;
+use cpor_domain::Role;
 use cpor_domain::claim::{Claim, Event, Thread, Timer};
 use cpor_domain::jiff::civil::Date;
 use cpor_domain::jiff::{SignedDuration, Timestamp};
 use cpor_domain::keys::{AssociationKey, KeyHolder};
 use cpor_domain::reference::{Location, Organisation, Policy, Product, Reference, TenantRecord};
-use cpor_domain::values::{ClaimId, DomainName, OrgId, TenantId, UserId};
+use cpor_domain::values::{ClaimId, DomainName, Email, OrgId, TenantId, UserId};
 use error::{col, is_retryable, is_unique_violation, map};
 use sqlx::PgConnection;
 use sqlx::postgres::{PgPool, PgPoolOptions};
@@ -359,7 +362,7 @@ impl Store for PgStore {
         Ok(out)
     }
 
-    async fn create_user(&self, u: &User, token_hash: &str) -> Result<()> {
+    async fn create_user(&self, u: &User, token_hash: Option<&str>) -> Result<()> {
         let mut tx = self.pool.begin().await.map_err(map)?;
         if let Some(org) = u.org_id
             && queries::organisation(&mut tx, org).await?.is_none()
@@ -390,35 +393,140 @@ impl Store for PgStore {
                     map(e)
                 }
             })?;
-        sqlx::query("INSERT INTO api_tokens (token_hash, user_id, created_at) VALUES ($1, $2, $3)")
-            .bind(token_hash)
-            .bind(u.id.to_string())
-            .bind(micros(u.created_at))
-            .execute(&mut *tx)
-            .await
-            .map_err(map)?;
+        if let Some(hash) = token_hash {
+            accounts::insert_token(&mut tx, u.id, hash, None, u.created_at, None).await?;
+        }
         tx.commit().await.map_err(map)?;
         Ok(())
     }
 
     async fn add_token(&self, user: UserId, token_hash: &str, now: Timestamp) -> Result<()> {
-        let mut c = self.conn().await?;
-        sqlx::query("INSERT INTO api_tokens (token_hash, user_id, created_at) VALUES ($1, $2, $3)")
-            .bind(token_hash)
-            .bind(user.to_string())
-            .bind(micros(now))
-            .execute(&mut *c)
-            .await
-            .map_err(map)?;
+        accounts::insert_token(&mut *self.conn().await?, user, token_hash, None, now, None).await?;
         Ok(())
     }
 
-    async fn user_by_token(&self, token_hash: &str) -> Result<Option<User>> {
-        queries::user_by_token(&mut *self.conn().await?, token_hash).await
+    async fn user_by_token(&self, token_hash: &str, now: Timestamp) -> Result<Option<User>> {
+        accounts::user_by_token(&mut *self.conn().await?, token_hash, now).await
     }
 
     async fn users(&self, org: Option<OrgId>) -> Result<Vec<User>> {
         queries::users(&mut *self.conn().await?, org).await
+    }
+
+    async fn account(&self, id: UserId) -> Result<Option<Account>> {
+        accounts::account(&mut *self.conn().await?, id).await
+    }
+
+    async fn account_by_email(&self, email: &Email) -> Result<Option<Account>> {
+        accounts::account_by_email(&mut *self.conn().await?, email).await
+    }
+
+    async fn set_password(&self, user: UserId, password_hash: &str) -> Result<()> {
+        accounts::set_password(&mut *self.conn().await?, user, password_hash).await
+    }
+
+    async fn set_language(&self, user: UserId, language: Option<&str>) -> Result<()> {
+        accounts::set_language(&mut *self.conn().await?, user, language).await
+    }
+
+    async fn set_disabled(&self, user: UserId, disabled: bool) -> Result<()> {
+        let mut tx = self.pool.begin().await.map_err(map)?;
+        accounts::set_disabled(&mut tx, user, disabled, Timestamp::now()).await?;
+        tx.commit().await.map_err(map)
+    }
+
+    async fn set_role(&self, user: UserId, role: Role) -> Result<()> {
+        accounts::set_role(&mut *self.conn().await?, user, role).await
+    }
+
+    async fn create_session(&self, session: &Session) -> Result<()> {
+        accounts::create_session(&mut *self.conn().await?, session).await
+    }
+
+    async fn session(&self, id_hash: &str) -> Result<Option<Session>> {
+        accounts::session(&mut *self.conn().await?, id_hash).await
+    }
+
+    async fn touch_session(&self, id_hash: &str, now: Timestamp) -> Result<()> {
+        accounts::touch_session(&mut *self.conn().await?, id_hash, now).await
+    }
+
+    async fn end_session(&self, id_hash: &str) -> Result<()> {
+        accounts::end_session(&mut *self.conn().await?, id_hash).await
+    }
+
+    async fn end_sessions_of(&self, user: UserId) -> Result<u64> {
+        accounts::end_sessions_of(&mut *self.conn().await?, user).await
+    }
+
+    async fn create_link(
+        &self,
+        hash: &str,
+        user: UserId,
+        purpose: LinkPurpose,
+        expires_at: Timestamp,
+    ) -> Result<()> {
+        accounts::create_link(&mut *self.conn().await?, hash, user, purpose, expires_at).await
+    }
+
+    async fn peek_link(
+        &self,
+        hash: &str,
+        purpose: LinkPurpose,
+        now: Timestamp,
+    ) -> Result<Option<UserId>> {
+        accounts::peek_link(&mut *self.conn().await?, hash, purpose, now).await
+    }
+
+    async fn use_link(
+        &self,
+        hash: &str,
+        purpose: LinkPurpose,
+        now: Timestamp,
+    ) -> Result<Option<UserId>> {
+        accounts::use_link(&mut *self.conn().await?, hash, purpose, now).await
+    }
+
+    async fn record_login_failure(&self, keys: &[String], now: Timestamp) -> Result<()> {
+        if keys.is_empty() {
+            return Ok(());
+        }
+        accounts::record_login_failure(&mut *self.conn().await?, keys, now).await
+    }
+
+    async fn login_failures(&self, key: &str, since: Timestamp) -> Result<u32> {
+        accounts::login_failures(&mut *self.conn().await?, key, since).await
+    }
+
+    async fn clear_login_failures(&self, key: &str) -> Result<()> {
+        accounts::clear_login_failures(&mut *self.conn().await?, key).await
+    }
+
+    async fn tokens(&self, user: UserId) -> Result<Vec<TokenInfo>> {
+        accounts::tokens(&mut *self.conn().await?, user).await
+    }
+
+    async fn create_token(
+        &self,
+        user: UserId,
+        token_hash: &str,
+        name: Option<&str>,
+        now: Timestamp,
+        expires_at: Option<Timestamp>,
+    ) -> Result<TokenInfo> {
+        accounts::insert_token(
+            &mut *self.conn().await?,
+            user,
+            token_hash,
+            name,
+            now,
+            expires_at,
+        )
+        .await
+    }
+
+    async fn revoke_token(&self, user: UserId, token_id: &str) -> Result<bool> {
+        accounts::revoke_token(&mut *self.conn().await?, user, token_id, Timestamp::now()).await
     }
 
     async fn execute(&self, request: CommandRequest) -> Result<CommandOutcome> {

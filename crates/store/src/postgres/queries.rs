@@ -288,7 +288,7 @@ pub async fn comments(
         .collect()
 }
 
-fn user_of(r: &sqlx::postgres::PgRow) -> Result<User> {
+pub fn user_of(r: &sqlx::postgres::PgRow) -> Result<User> {
     Ok(User {
         id: parse("user id", &col::<String>(r, "id")?)?,
         org_id: col::<Option<String>>(r, "org_id")?
@@ -299,18 +299,6 @@ fn user_of(r: &sqlx::postgres::PgRow) -> Result<User> {
         role: parse_value(&col::<String>(r, "role")?)?,
         created_at: from_micros(col(r, "created_at")?),
     })
-}
-
-pub async fn user_by_token(c: &mut PgConnection, hash: &str) -> Result<Option<User>> {
-    let r = sqlx::query(
-        "SELECT u.id, u.org_id, u.email, u.name, u.role, u.created_at FROM api_tokens t
-         JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
-    )
-    .bind(hash)
-    .fetch_optional(c)
-    .await
-    .map_err(map)?;
-    r.as_ref().map(user_of).transpose()
 }
 
 pub async fn users(c: &mut PgConnection, org: Option<OrgId>) -> Result<Vec<User>> {

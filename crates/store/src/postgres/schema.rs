@@ -10,6 +10,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0001_init.sql"),
     include_str!("../../migrations/postgres/0002_etag.sql"),
     include_str!("../../migrations/postgres/0003_parked_jobs.sql"),
+    include_str!("../../migrations/postgres/0004_web_sign_in.sql"),
 ];
 /// An arbitrary constant naming cpor's migration lock.
 const LOCK: i64 = 0x0C90_2026;

@@ -1,6 +1,7 @@
 //! The embedded SQLite store: a file `cpor.db` in the data directory, in WAL mode with
 //! `synchronous=FULL`, one writer thread (see [`writer`]) and a pool of readers.
 
+mod accounts;
 mod pool;
 mod queries;
 mod reference;
@@ -10,16 +11,18 @@ mod writer;
 
 use crate::rows::micros;
 use crate::{
-    ClaimQuery, CommandOutcome, CommandRequest, Comment, FailingJob, ImportSummary, Job, JobStats,
-    MAX_JOB_ATTEMPTS, Page, Result, Retry, Store, StoreError, User,
+    Account, ClaimQuery, CommandOutcome, CommandRequest, Comment, FailingJob, ImportSummary, Job,
+    JobStats, LinkPurpose, MAX_JOB_ATTEMPTS, Page, Result, Retry, Session, Store, StoreError,
+    TokenInfo, User,
 };
 use async_trait::async_trait;
+use cpor_domain::Role;
 use cpor_domain::claim::{Claim, Event, Thread, Timer};
 use cpor_domain::jiff::civil::Date;
 use cpor_domain::jiff::{SignedDuration, Timestamp};
 use cpor_domain::keys::{AssociationKey, KeyHolder};
 use cpor_domain::reference::{Location, Organisation, Policy, Product, Reference, TenantRecord};
-use cpor_domain::values::{ClaimId, DomainName, OrgId, TenantId, UserId};
+use cpor_domain::values::{ClaimId, DomainName, Email, OrgId, TenantId, UserId};
 use pool::ReadPool;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use std::path::{Path, PathBuf};
@@ -231,8 +234,8 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn create_user(&self, user: &User, token_hash: &str) -> Result<()> {
-        let (u, hash) = (user.clone(), token_hash.to_string());
+    async fn create_user(&self, user: &User, token_hash: Option<&str>) -> Result<()> {
+        let (u, hash) = (user.clone(), token_hash.map(str::to_string));
         self.writer
             .call(move |c, _| {
                 if let Some(org) = u.org_id
@@ -267,10 +270,9 @@ impl Store for SqliteStore {
                     None => {}
                 }
                 r?;
-                c.execute(
-                    "INSERT INTO api_tokens (token_hash, user_id, created_at) VALUES (?1, ?2, ?3)",
-                    params![hash, u.id.to_string(), micros(u.created_at)],
-                )?;
+                if let Some(hash) = hash {
+                    accounts::insert_token(c, u.id, &hash, None, u.created_at, None)?;
+                }
                 Ok(())
             })
             .await
@@ -279,25 +281,194 @@ impl Store for SqliteStore {
     async fn add_token(&self, user: UserId, token_hash: &str, now: Timestamp) -> Result<()> {
         let hash = token_hash.to_string();
         self.writer
-            .call(move |c, _| {
-                c.execute(
-                    "INSERT INTO api_tokens (token_hash, user_id, created_at) VALUES (?1, ?2, ?3)",
-                    params![hash, user.to_string(), micros(now)],
-                )?;
-                Ok(())
-            })
+            .call(move |c, _| accounts::insert_token(c, user, &hash, None, now, None).map(|_| ()))
             .await
     }
 
-    async fn user_by_token(&self, token_hash: &str) -> Result<Option<User>> {
+    async fn user_by_token(&self, token_hash: &str, now: Timestamp) -> Result<Option<User>> {
         let hash = token_hash.to_string();
-        self.readers
-            .read(move |c| queries::user_by_token(c, &hash))
-            .await
+        let found = {
+            let hash = hash.clone();
+            self.readers
+                .read(move |c| accounts::user_by_token(c, &hash, now))
+                .await?
+        };
+        let Some((user, note_use)) = found else {
+            return Ok(None);
+        };
+        if note_use {
+            // Only a record for owners and admins: a failure does not refuse the request.
+            if let Err(e) = self
+                .writer
+                .call(move |c, _| accounts::note_token_use(c, &hash, now))
+                .await
+            {
+                tracing::warn!(error = %e, "cannot record when an API token was last used");
+            }
+        }
+        Ok(Some(user))
     }
 
     async fn users(&self, org: Option<OrgId>) -> Result<Vec<User>> {
         self.readers.read(move |c| queries::users(c, org)).await
+    }
+
+    async fn account(&self, id: UserId) -> Result<Option<Account>> {
+        self.readers.read(move |c| accounts::account(c, id)).await
+    }
+
+    async fn account_by_email(&self, email: &Email) -> Result<Option<Account>> {
+        let email = email.clone();
+        self.readers
+            .read(move |c| accounts::account_by_email(c, &email))
+            .await
+    }
+
+    async fn set_password(&self, user: UserId, password_hash: &str) -> Result<()> {
+        let hash = password_hash.to_string();
+        self.writer
+            .call(move |c, _| accounts::set_password(c, user, &hash))
+            .await
+    }
+
+    async fn set_language(&self, user: UserId, language: Option<&str>) -> Result<()> {
+        let language = language.map(str::to_string);
+        self.writer
+            .call(move |c, _| accounts::set_language(c, user, language.as_deref()))
+            .await
+    }
+
+    async fn set_disabled(&self, user: UserId, disabled: bool) -> Result<()> {
+        let at = Timestamp::now();
+        self.writer
+            .call(move |c, _| accounts::set_disabled(c, user, disabled, at))
+            .await
+    }
+
+    async fn set_role(&self, user: UserId, role: Role) -> Result<()> {
+        self.writer
+            .call(move |c, _| accounts::set_role(c, user, role))
+            .await
+    }
+
+    async fn create_session(&self, session: &Session) -> Result<()> {
+        let s = session.clone();
+        self.writer
+            .call(move |c, _| accounts::create_session(c, &s))
+            .await
+    }
+
+    async fn session(&self, id_hash: &str) -> Result<Option<Session>> {
+        let id = id_hash.to_string();
+        self.readers.read(move |c| accounts::session(c, &id)).await
+    }
+
+    async fn touch_session(&self, id_hash: &str, now: Timestamp) -> Result<()> {
+        let id = id_hash.to_string();
+        self.writer
+            .call(move |c, _| accounts::touch_session(c, &id, now))
+            .await
+    }
+
+    async fn end_session(&self, id_hash: &str) -> Result<()> {
+        let id = id_hash.to_string();
+        self.writer
+            .call(move |c, _| accounts::end_session(c, &id))
+            .await
+    }
+
+    async fn end_sessions_of(&self, user: UserId) -> Result<u64> {
+        self.writer
+            .call(move |c, _| accounts::end_sessions_of(c, user))
+            .await
+    }
+
+    async fn create_link(
+        &self,
+        hash: &str,
+        user: UserId,
+        purpose: LinkPurpose,
+        expires_at: Timestamp,
+    ) -> Result<()> {
+        let hash = hash.to_string();
+        self.writer
+            .call(move |c, _| accounts::create_link(c, &hash, user, purpose, expires_at))
+            .await
+    }
+
+    async fn peek_link(
+        &self,
+        hash: &str,
+        purpose: LinkPurpose,
+        now: Timestamp,
+    ) -> Result<Option<UserId>> {
+        let hash = hash.to_string();
+        self.readers
+            .read(move |c| accounts::peek_link(c, &hash, purpose, now))
+            .await
+    }
+
+    async fn use_link(
+        &self,
+        hash: &str,
+        purpose: LinkPurpose,
+        now: Timestamp,
+    ) -> Result<Option<UserId>> {
+        let hash = hash.to_string();
+        self.writer
+            .call(move |c, _| accounts::use_link(c, &hash, purpose, now))
+            .await
+    }
+
+    async fn record_login_failure(&self, keys: &[String], now: Timestamp) -> Result<()> {
+        if keys.is_empty() {
+            return Ok(());
+        }
+        let keys = keys.to_vec();
+        self.writer
+            .call(move |c, _| accounts::record_login_failure(c, &keys, now))
+            .await
+    }
+
+    async fn login_failures(&self, key: &str, since: Timestamp) -> Result<u32> {
+        let key = key.to_string();
+        self.readers
+            .read(move |c| accounts::login_failures(c, &key, since))
+            .await
+    }
+
+    async fn clear_login_failures(&self, key: &str) -> Result<()> {
+        let key = key.to_string();
+        self.writer
+            .call(move |c, _| accounts::clear_login_failures(c, &key))
+            .await
+    }
+
+    async fn tokens(&self, user: UserId) -> Result<Vec<TokenInfo>> {
+        self.readers.read(move |c| accounts::tokens(c, user)).await
+    }
+
+    async fn create_token(
+        &self,
+        user: UserId,
+        token_hash: &str,
+        name: Option<&str>,
+        now: Timestamp,
+        expires_at: Option<Timestamp>,
+    ) -> Result<TokenInfo> {
+        let (hash, name) = (token_hash.to_string(), name.map(str::to_string));
+        self.writer
+            .call(move |c, _| {
+                accounts::create_token(c, user, &hash, name.as_deref(), now, expires_at)
+            })
+            .await
+    }
+
+    async fn revoke_token(&self, user: UserId, token_id: &str) -> Result<bool> {
+        let (id, at) = (token_id.to_string(), Timestamp::now());
+        self.writer
+            .call(move |c, _| accounts::revoke_token(c, user, &id, at))
+            .await
     }
 
     async fn execute(&self, request: CommandRequest) -> Result<CommandOutcome> {

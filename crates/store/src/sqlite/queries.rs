@@ -337,18 +337,6 @@ pub fn user_of(row: (String, Option<String>, String, String, String, i64)) -> Re
     })
 }
 
-pub fn user_by_token(conn: &Connection, hash: &str) -> Result<Option<User>> {
-    let row = conn
-        .prepare_cached(
-            "SELECT u.id AS id, u.org_id AS org_id, u.email AS email, u.name AS name,
-                 u.role AS role, u.created_at AS created_at FROM api_tokens t
-             JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?1",
-        )?
-        .query_row([hash], user_from_row)
-        .optional()?;
-    row.map(user_of).transpose()
-}
-
 pub fn users(conn: &Connection, org: Option<OrgId>) -> Result<Vec<User>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, org_id, email, name, role, created_at FROM users

@@ -9,6 +9,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0001_init.sql"),
     include_str!("../../migrations/sqlite/0002_etag.sql"),
     include_str!("../../migrations/sqlite/0003_parked_jobs.sql"),
+    include_str!("../../migrations/sqlite/0004_web_sign_in.sql"),
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<()> {

@@ -1,5 +1,7 @@
 //! The conformance cases.
 
+#[allow(unused_imports)] // Not every test binary runs the cases.
+pub use super::accounts::*;
 use super::*;
 use cpor_domain::ErrorCode;
 use cpor_domain::claim::{EventKind, Phase, Status, Template, Thread, TimerKind, replay};
@@ -624,9 +626,13 @@ pub async fn the_directory_import_replaces_each_tenant(store: Arc<dyn Store>) {
 
 pub async fn users_are_found_by_token_and_emails_are_unique(store: Arc<dyn Store>) {
     let w = World::new(store.clone()).await;
-    let u = store.user_by_token("token-hash-1").await.unwrap().unwrap();
+    let u = store
+        .user_by_token("token-hash-1", w.now)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(u.actor(), w.adatum);
-    assert!(store.user_by_token("nope").await.unwrap().is_none());
+    assert!(store.user_by_token("nope", w.now).await.unwrap().is_none());
     let dup = User {
         id: UserId::from_uuid(Uuid::now_v7()),
         org_id: None,
@@ -636,7 +642,7 @@ pub async fn users_are_found_by_token_and_emails_are_unique(store: Arc<dyn Store
         created_at: w.now,
     };
     assert!(matches!(
-        store.create_user(&dup, "h").await,
+        store.create_user(&dup, Some("h")).await,
         Err(StoreError::Duplicate { field: "email", .. })
     ));
     assert_eq!(
@@ -892,7 +898,7 @@ pub async fn duplicates_are_refused_alike(store: Arc<dyn Store>) {
         dup(store
             .create_user(
                 &user(UserId::from_uuid(Uuid::now_v7()), "User3@Example.com"),
-                "h1"
+                Some("h1")
             )
             .await),
         ("email", "User3@example.com".to_string())
@@ -900,7 +906,7 @@ pub async fn duplicates_are_refused_alike(store: Arc<dyn Store>) {
     let taken = w.reviewer.user_id().unwrap();
     assert_eq!(
         dup(store
-            .create_user(&user(taken, "someone.new@example.com"), "h2")
+            .create_user(&user(taken, "someone.new@example.com"), Some("h2"))
             .await),
         ("id", taken.to_string())
     );

@@ -2,6 +2,7 @@
 //! (see `sqlite.rs` and `postgres.rs`), through the `Store` trait only.
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod accounts;
 pub mod cases;
 
 use cpor_domain::claim::{ClaimInput, Command, ConsentSecret};
@@ -50,15 +51,20 @@ async fn user(
         created_at: now,
     };
     store
-        .create_user(&u, &format!("token-hash-{n}"))
+        .create_user(&u, Some(&format!("token-hash-{n}")))
         .await
         .unwrap();
     u.actor()
 }
 
+/// The time the sample world starts at.
+pub fn now() -> Timestamp {
+    "2026-11-02T10:00:00Z".parse().unwrap()
+}
+
 impl World {
     pub async fn new(store: Arc<dyn Store>) -> World {
-        let now: Timestamp = "2026-11-02T10:00:00Z".parse().unwrap();
+        let now = now();
         store
             .create_organisation(&sample::adatum(), now)
             .await
@@ -89,7 +95,7 @@ impl World {
             let store = store.clone();
             async move {
                 store
-                    .user_by_token(&format!("token-hash-{n}"))
+                    .user_by_token(&format!("token-hash-{n}"), now())
                     .await
                     .unwrap()
                     .unwrap()
@@ -97,7 +103,7 @@ impl World {
             }
         };
         World {
-            now: "2026-11-02T10:00:00Z".parse().unwrap(),
+            now: now(),
             adatum: get(1).await,
             litware: get(2).await,
             reviewer: get(3).await,
@@ -218,7 +224,22 @@ macro_rules! conformance {
             background_events_do_not_refuse_an_editors_if_match,
             duplicates_are_refused_alike,
             an_undecodable_job_is_parked_and_the_others_run,
-            a_job_out_of_attempts_is_parked_until_requeued
+            a_job_out_of_attempts_is_parked_until_requeued,
+            a_user_may_have_no_api_token,
+            account_by_email_is_case_insensitive,
+            accounts_keep_password_language_and_role,
+            changing_an_unknown_user_is_not_found,
+            sessions_are_created_read_touched_and_ended,
+            a_link_works_once_and_peeking_does_not_use_it,
+            an_expired_link_does_not_work,
+            a_link_of_one_purpose_is_not_one_of_another,
+            concurrent_uses_of_a_link_let_exactly_one_through,
+            login_failures_are_counted_per_key_since_a_time_and_cleared,
+            disabling_a_user_ends_its_sessions_and_stops_its_tokens,
+            a_revoked_token_and_an_expired_token_authenticate_nobody,
+            tokens_list_newest_first_without_revoked_ones,
+            another_user_cannot_revoke_my_token,
+            a_token_records_its_last_use_at_most_once_a_minute
         );
     };
     (@cases $make:path; $($case:ident),+) => {
