@@ -52,7 +52,8 @@ pub enum OrgCommand {
 
 #[derive(Subcommand)]
 pub enum UserCommand {
-    /// Create a user and print their API token (shown once).
+    /// Create a user: prints their API token (shown once) and, unless the password comes
+    /// on standard input, a one-time invitation link (72 hours) to choose one.
     Create {
         /// The organisation's id, or `operator` for the program operator's staff.
         #[arg(long)]
@@ -65,6 +66,12 @@ pub enum UserCommand {
         /// reviewer, support_agent, program_admin (operator).
         #[arg(long)]
         role: String,
+        /// Read the user's web sign-in password from standard input (one line).
+        #[arg(long)]
+        password_stdin: bool,
+        /// Where the service is reached, for the invitation link.
+        #[arg(long, env = "CPOR_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+        public_url: String,
     },
 }
 
@@ -133,6 +140,8 @@ pub async fn run(command: AdminCommand, data: &Data) -> Result<(), String> {
                     email,
                     name,
                     role,
+                    password_stdin,
+                    public_url,
                 },
         } => {
             let mut errors = Vec::new();
@@ -158,6 +167,23 @@ pub async fn run(command: AdminCommand, data: &Data) -> Result<(), String> {
                         None
                     }
                 }
+            };
+            let password = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin()
+                    .read_line(&mut line)
+                    .map_err(|e| format!("--password-stdin: {e}"))?;
+                let line = line.trim_end_matches(['\r', '\n']).to_string();
+                if let Err(key) = cpor_server::password::check(&line) {
+                    errors.push(format!(
+                        "--password-stdin: {} (at least {} characters)",
+                        key.replace('-', " "),
+                        cpor_server::password::MIN_CHARS
+                    ));
+                }
+                Some(line)
+            } else {
+                None
             };
             let (Some(role), Some(email), true) = (role, email, errors.is_empty()) else {
                 return Err(errors.join("\n"));
@@ -189,6 +215,27 @@ pub async fn run(command: AdminCommand, data: &Data) -> Result<(), String> {
                 .await
                 .map_err(|e| e.to_string())?;
             println!("{token}");
+            match password {
+                Some(p) => {
+                    let hash = cpor_server::password::hash(p).await?;
+                    store
+                        .set_password(user.id, &hash)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                }
+                None => {
+                    let link = cpor_server::web::account::create_link(
+                        store.as_ref(),
+                        &public_url,
+                        user.id,
+                        cpor_store::LinkPurpose::Invitation,
+                        now,
+                    )
+                    .await
+                    .map_err(|e| e.to_string())?;
+                    println!("invitation (works once, for 72 hours): {link}");
+                }
+            }
             Ok(())
         }
         AdminCommand::Directory {

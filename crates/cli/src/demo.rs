@@ -106,6 +106,7 @@ async fn user(
     role: Role,
     name: &str,
     email: &str,
+    password_hash: &str,
 ) -> Result<(Actor, String), String> {
     let u = User {
         id: UserId::from_uuid(uuid::Uuid::now_v7()),
@@ -120,12 +121,63 @@ async fn user(
         .create_user(&u, Some(&hash_secret(&token)))
         .await
         .map_err(|e| e.to_string())?;
+    store
+        .set_password(u.id, password_hash)
+        .await
+        .map_err(|e| e.to_string())?;
     Ok((u.actor(), token))
 }
 
 /// Loads the demo. With `if_empty`, a data directory that already has organisations is
 /// left as it is (so `cpor serve --demo` can be run again).
-pub async fn run(data: &Data, if_empty: bool) -> Result<(), String> {
+/// Every demo user signs in to the portal with this password (demo data only).
+pub const DEMO_PASSWORD: &str = "cpor-demo-password";
+
+/// The demo's people: organisation (`a` Adatum, `l` Litware, none for the operator),
+/// role, name, e-mail.
+const PEOPLE: [(char, Role, &str, &str); 8] = [
+    ('a', Role::GlobalAdmin, "Alex Global", "alex@adatum.example"),
+    (
+        'a',
+        Role::IncentivesAdmin,
+        "Ines Admin",
+        "ines@adatum.example",
+    ),
+    ('a', Role::IncentivesUser, "Ugo User", "ugo@adatum.example"),
+    ('a', Role::BillingAdmin, "Bea Billing", "bea@adatum.example"),
+    (
+        'l',
+        Role::IncentivesAdmin,
+        "Lia Litware",
+        "lia@litware.example",
+    ),
+    ('-', Role::Reviewer, "Rui Reviewer", "rui@operator.example"),
+    (
+        '-',
+        Role::SupportAgent,
+        "Sara Support",
+        "sara@operator.example",
+    ),
+    (
+        '-',
+        Role::ProgramAdmin,
+        "Pia Program",
+        "pia@operator.example",
+    ),
+];
+
+/// The portal's sign-in lines: `<role> <e-mail> <password>` under "Web sign-in".
+fn print_sign_in(served_at: &str) {
+    println!("Web sign-in");
+    for (_, role, _, email) in PEOPLE {
+        println!("  {} {email} {DEMO_PASSWORD}", role.as_str());
+    }
+    println!("(role, e-mail, password; sign in at {served_at}/login)\n");
+}
+
+/// Loads the demo. `served_at` is the address `cpor serve` answers at, for the links it
+/// prints.
+pub async fn run(data: &Data, if_empty: bool, served_at: &str) -> Result<(), String> {
     let store = open(data).await?;
     if !store
         .organisations()
@@ -138,6 +190,7 @@ pub async fn run(data: &Data, if_empty: bool) -> Result<(), String> {
                 "{} already has data: serving it as it is.",
                 data.data_dir.display()
             );
+            print_sign_in(served_at);
             return Ok(());
         }
         return Err(format!(
@@ -178,39 +231,18 @@ pub async fn run(data: &Data, if_empty: bool) -> Result<(), String> {
     let mut tokens = Vec::new();
     let a = Some(adatum.id);
     let l = Some(litware.id);
-    let people = [
-        (a, Role::GlobalAdmin, "Alex Global", "alex@adatum.example"),
-        (
-            a,
-            Role::IncentivesAdmin,
-            "Ines Admin",
-            "ines@adatum.example",
-        ),
-        (a, Role::IncentivesUser, "Ugo User", "ugo@adatum.example"),
-        (a, Role::BillingAdmin, "Bea Billing", "bea@adatum.example"),
-        (
-            l,
-            Role::IncentivesAdmin,
-            "Lia Litware",
-            "lia@litware.example",
-        ),
-        (None, Role::Reviewer, "Rui Reviewer", "rui@operator.example"),
-        (
-            None,
-            Role::SupportAgent,
-            "Sara Support",
-            "sara@operator.example",
-        ),
-        (
-            None,
-            Role::ProgramAdmin,
-            "Pia Program",
-            "pia@operator.example",
-        ),
-    ];
+    let password_hash = cpor_server::password::hash(DEMO_PASSWORD.into()).await?;
+    let people = PEOPLE.map(|(o, role, name, email)| {
+        let org = match o {
+            'a' => a,
+            'l' => l,
+            _ => None,
+        };
+        (org, role, name, email)
+    });
     let mut actors = Vec::new();
     for (org, role, name, email) in people {
-        let (actor, token) = user(&store, org, role, name, email).await?;
+        let (actor, token) = user(&store, org, role, name, email, &password_hash).await?;
         tokens.push((
             role,
             name,
@@ -489,13 +521,15 @@ pub async fn run(data: &Data, if_empty: bool) -> Result<(), String> {
         "Start the service:   cpor serve --data-dir {}",
         data.data_dir.display()
     );
-    println!("API documentation:   http://127.0.0.1:8080/api/docs\n");
+    println!("The portal:          {served_at}/login");
+    println!("API documentation:   {served_at}/api/docs\n");
+    print_sign_in(served_at);
     println!("API tokens (send as `Authorization: Bearer <token>`):");
     for (role, name, org, token) in &tokens {
         println!("  {:<17} {name:<13} {org:<18} {token}", role.as_str());
     }
     println!(
-        "\nTry:  curl -s -H \"Authorization: Bearer {}\" http://127.0.0.1:8080/api/v1/claims",
+        "\nTry:  curl -s -H \"Authorization: Bearer {}\" {served_at}/api/v1/claims",
         tokens[1].3
     );
     let _ = (active, lia);

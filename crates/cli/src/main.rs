@@ -66,12 +66,19 @@ fn main() -> std::process::ExitCode {
         match cli.command {
             Top::Serve { config, demo } => {
                 if demo {
-                    demo::run(&config.store, true).await?;
+                    let served_at = config
+                        .public_url
+                        .clone()
+                        .unwrap_or_else(|| format!("http://{}", config.listen));
+                    demo::run(&config.store, true, served_at.trim_end_matches('/')).await?;
                 }
                 cpor_server::serve(config).await
             }
             Top::Admin { command, data } => admin::run(command, &data).await,
-            Top::Demo { data } => demo::run(&data, false).await,
+            Top::Demo { data } => {
+                let served_at = format!("http://{}", cpor_server::config::DEFAULT_LISTEN);
+                demo::run(&data, false, &served_at).await
+            }
         }
     });
     match result {

@@ -49,6 +49,34 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code, for those who must give each one words.
+    pub const ALL: &'static [ErrorCode] = &[
+        ErrorCode::Required,
+        ErrorCode::InvalidFormat,
+        ErrorCode::InvalidEnumValue,
+        ErrorCode::TooManyValues,
+        ErrorCode::NotEnoughValues,
+        ErrorCode::ValueOutOfRange,
+        ErrorCode::Duplicate,
+        ErrorCode::InvalidState,
+        ErrorCode::NotPermitted,
+        ErrorCode::Conflict,
+        ErrorCode::NotFound,
+        ErrorCode::NotApplicable,
+        ErrorCode::DomainNotInTenant,
+        ErrorCode::MpnIdNotInOrganisation,
+        ErrorCode::ProductNotInSolutionArea,
+        ErrorCode::ActivityNotInSolutionArea,
+        ErrorCode::SubscriptionRequired,
+        ErrorCode::NoSubscription,
+        ErrorCode::SubscriptionNotInTenant,
+        ErrorCode::SubscriptionProductMismatch,
+        ErrorCode::SubscriptionNotActive,
+        ErrorCode::SubscriptionIsCsp,
+        ErrorCode::AlreadyHeld,
+        ErrorCode::WindowClosed,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorCode::Required => "required",

@@ -126,13 +126,22 @@ impl ApiError {
         }
     }
 
+    /// An internal failure's chain, to be logged by the response layer.
+    pub fn internal_chain(&self) -> Option<String> {
+        self.internal.clone()
+    }
+
     /// An unexpected failure, with every cause in its chain.
     pub fn internal_error(e: &(dyn std::error::Error + 'static)) -> Self {
         let mut chain = e.to_string();
         let mut source = e.source();
         while let Some(s) = source {
-            chain.push_str(": ");
-            chain.push_str(&s.to_string());
+            // Many errors already end with their cause's text: say it once.
+            let text = s.to_string();
+            if !chain.ends_with(&text) {
+                chain.push_str(": ");
+                chain.push_str(&text);
+            }
             source = s.source();
         }
         ApiError::internal(chain)

@@ -98,11 +98,12 @@ pub async fn problems(req: Request, next: Next) -> Response {
         tracing::error!(error = %chain, "internal error");
     }
     let status = resp.status();
-    let is_problem = resp
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
-    if status.as_u16() < 400 || is_problem {
+    // Problems stay as they are, and so do pages: they render their own error page.
+    let is_problem_or_page = resp.headers().get(header::CONTENT_TYPE).is_some_and(|v| {
+        v.as_bytes().starts_with(b"application/problem+json")
+            || v.as_bytes().starts_with(b"text/html")
+    });
+    if status.as_u16() < 400 || is_problem_or_page {
         return resp;
     }
     let detail = body_text(resp).await;

@@ -11,8 +11,10 @@ pub mod layers;
 pub mod mail;
 pub mod metrics;
 mod pages;
+pub mod password;
 pub mod request;
 pub mod state;
+pub mod web;
 pub mod worker;
 
 use axum::Router;
@@ -75,15 +77,6 @@ pub fn state(
     }))
 }
 
-async fn not_found() -> error::ApiError {
-    error::ApiError::one(
-        StatusCode::NOT_FOUND,
-        "path",
-        cpor_domain::ErrorCode::NotFound,
-        "There is nothing at this address.",
-    )
-}
-
 async fn healthz() -> &'static str {
     "ok"
 }
@@ -112,13 +105,14 @@ pub async fn router(app: App) -> Router {
     let (api, doc) = api::routes(max_upload + 64 * 1024);
     Router::new()
         .merge(api)
+        .merge(web::routes(app.clone(), max_upload + 64 * 1024))
         .route("/consent/{token}", get(pages::consent))
         .route("/consent/{token}/decline", post(pages::decline))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics::endpoint))
         .merge(utoipa_swagger_ui::SwaggerUi::new("/api/docs").url("/api/openapi.json", doc))
-        .fallback(not_found)
+        .fallback(web::not_found)
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(tower_http::catch_panic::CatchPanicLayer::new())
         .layer(axum::middleware::from_fn(layers::problems))

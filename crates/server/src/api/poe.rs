@@ -55,42 +55,7 @@ pub async fn upload(
     let claim = who.visible_claim(&app, id).await?;
     let reference = app.store.reference().await?;
     let max = reference.policy.poe_max_bytes;
-    let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(mut field) = form.next_field().await.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            too_large(max)
-        } else {
-            ApiError::invalid(vec![FieldError::new(
-                "file",
-                ErrorCode::InvalidFormat,
-                format!("The upload is not valid multipart: {e}"),
-            )])
-        }
-    })? {
-        if field.name() != Some("file") {
-            continue;
-        }
-        let name = clean_file_name(field.file_name().unwrap_or("document"));
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field.chunk().await.map_err(|e| {
-            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                too_large(max)
-            } else {
-                ApiError::invalid(vec![FieldError::new(
-                    "file",
-                    ErrorCode::InvalidFormat,
-                    e.to_string(),
-                )])
-            }
-        })? {
-            bytes.extend_from_slice(&chunk);
-            if bytes.len() as u64 > max {
-                return Err(too_large(max));
-            }
-        }
-        file = Some((name, bytes));
-        break;
-    }
+    let (_, file) = read_upload(&mut form, max).await?;
     let Some((name, bytes)) = file else {
         return Err(ApiError::invalid(vec![FieldError::new(
             "file",
@@ -98,12 +63,10 @@ pub async fn upload(
             "Send the document in the multipart field `file`.",
         )]));
     };
-    let kind = PoeKind::check(&name, &bytes, max).map_err(|e| ApiError::invalid(vec![e]))?;
-    let poe_id = PoeId::from_uuid(uuid::Uuid::now_v7());
     let digest = hex_digest(&bytes);
     let idem = {
         // The key binds to the file's content, not to the multipart framing.
-        let path = format!("/api/v1/claims/{id}/poe");
+        let path = format!("/api/v1/claims/{}/poe", claim.id);
         idempotency(
             &headers,
             &who.0.id.to_string(),
@@ -112,6 +75,25 @@ pub async fn upload(
             format!("{name}\n{digest}").as_bytes(),
         )?
     };
+    let out = add_poe(&app, &who, &claim, name, bytes, idem).await?;
+    claim_response(&app, &who, StatusCode::OK, out).await
+}
+
+/// Checks a document by its content, keeps it in the object store and records it on the
+/// claim; the file goes again when the command is refused (or was a retry).
+pub async fn add_poe(
+    app: &App,
+    who: &Principal,
+    claim: &cpor_domain::claim::Claim,
+    name: String,
+    bytes: Vec<u8>,
+    idem: Option<cpor_store::Idempotency>,
+) -> ApiResult<cpor_store::CommandOutcome> {
+    let reference = app.store.reference().await?;
+    let kind = PoeKind::check(&name, &bytes, reference.policy.poe_max_bytes)
+        .map_err(|e| ApiError::invalid(vec![e]))?;
+    let poe_id = PoeId::from_uuid(uuid::Uuid::now_v7());
+    let digest = hex_digest(&bytes);
     let size = bytes.len() as u64;
     let path = poe_path(claim.id, poe_id);
     app.blobs
@@ -127,12 +109,12 @@ pub async fn upload(
         uploaded_at: app.clock.now(),
         uploaded_by: Some(who.0.id),
     });
-    match run(&app, who.0.actor(), claim.id, command, None, idem).await {
+    match run(app, who.0.actor(), claim.id, command, None, idem).await {
         Ok(out) => {
             if out.replayed {
                 let _ = app.blobs.delete(&path).await;
             }
-            claim_response(&app, &who, StatusCode::OK, out).await
+            Ok(out)
         }
         Err(e) => {
             // Nothing was recorded: the file goes too.
@@ -140,6 +122,50 @@ pub async fn upload(
             Err(e)
         }
     }
+}
+
+/// The longest text field an upload form may carry beside its file.
+const MAX_TEXT_FIELD: usize = 4096;
+
+/// Reads an upload: its small text fields (in order) and the document in the field
+/// `file` (its cleaned name and content), refusing a document over `max` bytes.
+pub async fn read_upload(
+    form: &mut Multipart,
+    max: u64,
+) -> ApiResult<(Vec<(String, String)>, Option<(String, Vec<u8>)>)> {
+    let unreadable = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            too_large(max)
+        } else {
+            ApiError::invalid(vec![FieldError::new(
+                "file",
+                ErrorCode::InvalidFormat,
+                format!("The upload is not valid multipart: {e}"),
+            )])
+        }
+    };
+    let mut texts = Vec::new();
+    let mut file = None;
+    while let Some(mut field) = form.next_field().await.map_err(unreadable)? {
+        let name = field.name().unwrap_or("").to_string();
+        if name == "file" && file.is_none() {
+            let file_name = clean_file_name(field.file_name().unwrap_or("document"));
+            let mut bytes = Vec::new();
+            while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
+                bytes.extend_from_slice(&chunk);
+                if bytes.len() as u64 > max {
+                    return Err(too_large(max));
+                }
+            }
+            file = Some((file_name, bytes));
+        } else {
+            let text = field.text().await.map_err(unreadable)?;
+            if text.len() <= MAX_TEXT_FIELD {
+                texts.push((name, text));
+            }
+        }
+    }
+    Ok((texts, file))
 }
 
 fn hex_digest(bytes: &[u8]) -> String {

@@ -2,6 +2,8 @@
 //! of every role and a manual clock; talks HTTP to it.
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod web;
+
 use cpor_domain::Role;
 use cpor_domain::claim::hash_secret;
 use cpor_domain::jiff::{SignedDuration, Timestamp};
@@ -56,6 +58,22 @@ impl Reply {
     pub fn has_error(&self, field: &str, code: &str) -> bool {
         self.errors().iter().any(|(f, c)| f == field && c == code)
     }
+}
+
+/// Every test user's web sign-in password.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// The hash of [`PASSWORD`], made once per test binary (hashing is slow on purpose).
+pub async fn password_hash() -> &'static str {
+    static HASH: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    HASH.get_or_init(|| async { cpor_server::password::hash(PASSWORD.into()).await.unwrap() })
+        .await
+}
+
+/// The e-mail of a test user by name ("adatum:incentives_admin").
+pub fn email_of(who: &str) -> String {
+    let (org, role) = who.split_once(':').unwrap();
+    format!("{role}@{org}.example")
 }
 
 /// Friday 20 November 2026, 16:00 UTC.
@@ -113,6 +131,10 @@ impl TestApp {
                 };
                 store
                     .create_user(&user, Some(&hash_secret(&token)))
+                    .await
+                    .unwrap();
+                store
+                    .set_password(user.id, password_hash().await)
                     .await
                     .unwrap();
                 tokens.insert(format!("{label}:{role}"), token);

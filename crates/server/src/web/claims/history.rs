@@ -1,0 +1,168 @@
+//! A claim's history in words: who (and on which side), when, what, with before → after
+//! for edits. Built from the events as the viewer's side may see them.
+
+use crate::web::i18n::I18n;
+use cpor_domain::Actor;
+use cpor_domain::claim::{Event, EventKind};
+use cpor_domain::reference::Reference;
+
+pub struct HistoryRow {
+    pub when: String,
+    pub who: String,
+    pub side: String,
+    pub what: String,
+    pub details: Vec<String>,
+}
+
+fn who(actor: &Actor, i: &I18n) -> String {
+    match actor {
+        Actor::User { name, role, .. } => format!("{name} ({})", i.code("role", role.as_str())),
+        Actor::Customer => i.t("actor-customer"),
+        Actor::System => i.t("actor-system"),
+    }
+}
+
+fn reasons(list: &[cpor_domain::claim::Reason], i: &I18n) -> String {
+    list.iter()
+        .map(|r| i.code("reason", r.as_str()))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn json_value(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => "—".into(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+impl HistoryRow {
+    pub fn of(e: &Event, reference: &Reference, i: &I18n) -> HistoryRow {
+        let due = |key: &str, t: &cpor_domain::jiff::Timestamp| i.t1(key, "when", i.datetime(*t));
+        let comment = |c: &Option<cpor_domain::values::CommentBody>| {
+            c.iter()
+                .map(|c| i.t1("history-comment", "text", c))
+                .collect::<Vec<_>>()
+        };
+        let details = match &e.kind {
+            EventKind::Created { fields, .. } => vec![fields.name.to_string()],
+            EventKind::Edited { changes, .. } => changes
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{}: {} → {}",
+                        super::page::field_label(&c.field, i),
+                        json_value(&c.before),
+                        json_value(&c.after)
+                    )
+                })
+                .collect(),
+            EventKind::PoeAdded { poe } => vec![poe.file_name.clone()],
+            EventKind::PoeRemoved { file_name, .. } => vec![file_name.clone()],
+            EventKind::CommentAdded { body, thread, .. } => {
+                vec![format!("{}: {body}", i.code("thread", thread.as_str()))]
+            }
+            EventKind::Submitted {
+                review_pickup_due,
+                comment: c,
+            } => {
+                let mut d = vec![due("deadline-review-pickup", review_pickup_due)];
+                d.extend(comment(c));
+                d
+            }
+            EventKind::ReviewStarted {
+                review_decision_due,
+                comment: c,
+            }
+            | EventKind::Resubmitted {
+                review_decision_due,
+                comment: c,
+            } => {
+                let mut d = vec![due("deadline-review-decision", review_decision_due)];
+                d.extend(comment(c));
+                d
+            }
+            EventKind::InformationRequested {
+                reasons: r,
+                comment: c,
+                partner_response_due,
+                ..
+            } => vec![
+                reasons(r, i),
+                i.t1("history-comment", "text", c),
+                due("deadline-partner-response", partner_response_due),
+            ],
+            EventKind::Approved {
+                comment: c,
+                consent_window_end,
+                ..
+            } => {
+                let mut d = vec![due("deadline-consent-window", consent_window_end)];
+                d.extend(comment(c));
+                d
+            }
+            EventKind::Rejected {
+                reasons: r,
+                comment: c,
+            } => {
+                vec![reasons(r, i), i.t1("history-comment", "text", c)]
+            }
+            EventKind::Withdrawn { comment: c } | EventKind::DisputeStarted { comment: c } => {
+                comment(c)
+            }
+            EventKind::ResponseReminderDue {
+                partner_response_due,
+            } => vec![due("deadline-partner-response", partner_response_due)],
+            EventKind::CustomerDeclined { during_window } => vec![i.t(if *during_window {
+                "history-declined-in-window"
+            } else {
+                "history-declined-after-window"
+            })],
+            EventKind::ConsentWindowPassed { expires_at }
+            | EventKind::ExpiryPostponed { expires_at } => expires_at
+                .iter()
+                .map(|t| i.t1("history-expires", "when", i.datetime(*t)))
+                .collect(),
+            EventKind::Disassociated { reason } => vec![reason.to_string()],
+            EventKind::SlaBreached { sla, due: d } => {
+                vec![format!(
+                    "{} ({})",
+                    i.code("sla", sla.as_str()),
+                    i.datetime(*d)
+                )]
+            }
+            EventKind::DisputeOpened { dispute } => vec![
+                dispute.details.to_string(),
+                dispute
+                    .products
+                    .iter()
+                    .map(|p| reference.catalog.name_of(p).to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ],
+            EventKind::DisputeResolved {
+                outcome,
+                comment: c,
+                ..
+            } => vec![
+                i.code("outcome", outcome.as_str()),
+                i.t1("history-comment", "text", c),
+            ],
+            EventKind::EmailSent { template, to } => {
+                vec![format!("{} → {to}", i.code("email", template.as_str()))]
+            }
+            EventKind::Deleted
+            | EventKind::ResponseWindowPassed
+            | EventKind::AssociationExpired
+            | EventKind::Superseded { .. } => Vec::new(),
+        };
+        HistoryRow {
+            when: i.datetime(e.at),
+            who: who(&e.actor, i),
+            side: i.code("side", e.side().as_str()),
+            what: i.code("event", e.kind.type_name()),
+            details,
+        }
+    }
+}

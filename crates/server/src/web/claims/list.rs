@@ -1,0 +1,274 @@
+//! "Customer associations": the claims a person may see, newest first, with filters,
+//! search, pages and a CSV download of the filtered list.
+
+use super::view::{ClaimRow, next_deadline, products};
+use crate::request::page;
+use crate::web::error::{PageError, PageResult};
+use crate::web::render;
+use crate::web::ui::{SignedIn, Ui, Viewer};
+use askama::Template;
+use axum::body::Body;
+use axum::extract::Query;
+use axum::http::header;
+use axum::response::IntoResponse;
+use cpor_domain::claim::{Claim, Phase, Status};
+use cpor_domain::reference::SolutionArea;
+use cpor_domain::values::{ClaimId, MpnId, Parse, TenantId};
+use cpor_store::ClaimQuery;
+use serde::Deserialize;
+
+/// The list's filters, as the filter form sends them.
+#[derive(Deserialize, Default, Clone)]
+pub struct Filters {
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub phase: Option<String>,
+    #[serde(default)]
+    pub solution_area: Option<String>,
+    #[serde(default)]
+    pub mpn_id: Option<String>,
+    /// Name, customer domain, or a tenant ID.
+    #[serde(default)]
+    pub q: Option<String>,
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+
+/// A choice of a filter's drop-down.
+pub struct Choice {
+    pub value: &'static str,
+    pub label: String,
+    pub selected: bool,
+}
+
+fn choices(codes: &[&'static str], prefix: &str, current: &Option<String>, ui: &Ui) -> Vec<Choice> {
+    codes
+        .iter()
+        .map(|c| Choice {
+            value: c,
+            label: ui.i.code(prefix, c),
+            selected: current.as_deref() == Some(*c),
+        })
+        .collect()
+}
+
+impl Filters {
+    /// The store query for `viewer`, and the filters that were not understood.
+    fn query(&self, viewer: &Viewer, limit: u32) -> (ClaimQuery, Vec<String>) {
+        let mut bad = Vec::new();
+        fn opt<T: Parse>(raw: &Option<String>, bad: &mut Vec<String>, name: &str) -> Option<T> {
+            let raw = raw.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
+            T::parse(raw).map_err(|_| bad.push(name.to_string())).ok()
+        }
+        let q = self
+            .q
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| s.chars().take(200).collect::<String>());
+        // A tenant ID typed in the search box filters by tenant.
+        let tenant_id = q.as_deref().and_then(|s| TenantId::parse(s).ok());
+        let mut errors = Vec::new();
+        let query = ClaimQuery {
+            org_id: viewer.principal().claim_scope(),
+            status: opt::<Status>(&self.status, &mut bad, "status"),
+            phase: opt::<Phase>(&self.phase, &mut bad, "phase"),
+            solution_area: opt::<SolutionArea>(&self.solution_area, &mut bad, "solution_area"),
+            mpn_id: opt::<MpnId>(&self.mpn_id, &mut bad, "mpn_id"),
+            q: if tenant_id.is_some() { None } else { q },
+            tenant_id,
+            after: page::decode::<ClaimId>(self.cursor.as_deref(), &mut errors),
+            limit,
+        };
+        if !errors.is_empty() {
+            bad.push("cursor".into());
+        }
+        (query, bad)
+    }
+
+    /// These filters as a query string, with `cursor` replaced.
+    fn with_cursor(&self, cursor: Option<&str>) -> String {
+        let mut s = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in [
+            ("status", &self.status),
+            ("phase", &self.phase),
+            ("solution_area", &self.solution_area),
+            ("mpn_id", &self.mpn_id),
+            ("q", &self.q),
+        ] {
+            if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+                s.append_pair(k, v);
+            }
+        }
+        if let Some(c) = cursor {
+            s.append_pair("cursor", c);
+        }
+        s.finish()
+    }
+}
+
+pub struct Tab {
+    pub href: String,
+    pub label: String,
+    pub current: bool,
+}
+
+#[derive(Template)]
+#[template(path = "web/claims/list.html")]
+struct ListPage<'a> {
+    ui: &'a Ui,
+    rows: Vec<ClaimRow>,
+    tabs: Vec<Tab>,
+    f: Filters,
+    statuses: Vec<Choice>,
+    phases: Vec<Choice>,
+    areas: Vec<Choice>,
+    bad_filters: Vec<String>,
+    next: Option<String>,
+    csv: String,
+    can_create: bool,
+}
+
+/// `GET /claims`.
+pub async fn list(SignedIn(ui, viewer): SignedIn, Query(f): Query<Filters>) -> PageResult {
+    let app = ui.app.clone();
+    let (query, bad) = f.query(&viewer, page::DEFAULT_LIMIT);
+    let found = app
+        .store
+        .claims(&query)
+        .await
+        .map_err(|e| PageError::from_api(&ui, e.into()))?;
+    let reference = app
+        .store
+        .reference()
+        .await
+        .map_err(|e| PageError::from_api(&ui, e.into()))?;
+    let rows = found
+        .items
+        .iter()
+        .map(|c| ClaimRow::of(c, &reference, &ui.i))
+        .collect();
+    let statuses: Vec<&'static str> = Status::ALL.iter().map(|s| s.as_str()).collect();
+    let mut tabs = vec![Tab {
+        href: "/claims".into(),
+        label: ui.t("tab-all"),
+        current: f.status.as_deref().is_none_or(str::is_empty),
+    }];
+    tabs.extend(statuses.iter().map(|s| Tab {
+        href: format!("/claims?status={s}"),
+        label: ui.i.code("status", s),
+        current: f.status.as_deref() == Some(*s),
+    }));
+    let page = ListPage {
+        ui: &ui,
+        rows,
+        tabs,
+        statuses: choices(&statuses, "status", &f.status, &ui),
+        phases: choices(
+            &Phase::ALL.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
+            "phase",
+            &f.phase,
+            &ui,
+        ),
+        areas: choices(
+            &SolutionArea::ALL
+                .iter()
+                .map(|a| a.as_str())
+                .collect::<Vec<_>>(),
+            "solution-area",
+            &f.solution_area,
+            &ui,
+        ),
+        bad_filters: bad.iter().map(|b| ui.i.code("filter", b)).collect(),
+        next: found
+            .next
+            .map(|n| format!("/claims?{}", f.with_cursor(Some(&page::encode(&n))))),
+        csv: format!("/claims.csv?{}", f.with_cursor(None)),
+        can_create: viewer.user.org_id.is_some()
+            && matches!(
+                viewer.user.role,
+                cpor_domain::Role::GlobalAdmin | cpor_domain::Role::IncentivesAdmin
+            ),
+        f,
+    };
+    render(&page)
+}
+
+/// `GET /claims.csv`: the filtered list, every page of it, streamed.
+pub async fn csv(SignedIn(ui, viewer): SignedIn, Query(f): Query<Filters>) -> PageResult {
+    let app = ui.app.clone();
+    let reference = app
+        .store
+        .reference()
+        .await
+        .map_err(|e| PageError::from_api(&ui, e.into()))?;
+    let (mut query, _) = f.query(&viewer, page::MAX_LIMIT);
+    query.after = None;
+    let stream = futures::stream::unfold(Some((query, true)), move |state| {
+        let (app, reference) = (app.clone(), reference.clone());
+        async move {
+            let (mut query, first) = state?;
+            let mut out = csv::Writer::from_writer(Vec::new());
+            if first {
+                let _ = out.write_record(HEADER);
+            }
+            let found = match app.store.claims(&query).await {
+                Ok(p) => p,
+                Err(e) => return Some((Err(std::io::Error::other(e.to_string())), None)),
+            };
+            for c in &found.items {
+                let _ = out.write_record(record(c, &reference));
+            }
+            let bytes = out.into_inner().unwrap_or_default();
+            let next = found.next.map(|n| {
+                query.after = Some(n);
+                (query, false)
+            });
+            Some((Ok::<_, std::io::Error>(bytes), next))
+        }
+    });
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"customer-associations.csv\"",
+            ),
+        ],
+        Body::from_stream(stream),
+    )
+        .into_response())
+}
+
+const HEADER: [&str; 11] = [
+    "id",
+    "name",
+    "domain",
+    "tenant_id",
+    "solution_area",
+    "activity",
+    "products",
+    "status",
+    "phase",
+    "next_deadline",
+    "updated_at",
+];
+
+fn record(c: &Claim, reference: &cpor_domain::reference::Reference) -> [String; 11] {
+    [
+        c.id.to_string(),
+        c.fields.name.to_string(),
+        c.fields.domain.to_unicode(),
+        c.fields.tenant_id.to_string(),
+        c.fields.solution_area.to_string(),
+        c.fields.activity.to_string(),
+        products(c, reference),
+        c.status.to_string(),
+        c.phase.map(|p| p.to_string()).unwrap_or_default(),
+        next_deadline(c)
+            .map(|(_, t)| t.to_string())
+            .unwrap_or_default(),
+        c.updated_at.to_string(),
+    ]
+}

@@ -1,0 +1,433 @@
+//! A claim's page: every field, what its status means and what comes next, its deadlines
+//! with the business days left, its documents, comments and history, and the forms of the
+//! actions the person may take now.
+
+use super::actions::{Action, available};
+use super::history::HistoryRow;
+use super::view::{products, status_words};
+use crate::blobs::poe_path;
+use crate::web::error::{PageError, PageResult};
+use crate::web::i18n::I18n;
+use crate::web::render;
+use crate::web::ui::{SignedIn, Ui, Viewer};
+use askama::Template;
+use axum::body::Body;
+use axum::extract::{Path, Query};
+use axum::http::header;
+use axum::response::IntoResponse;
+use cpor_domain::FieldError;
+use cpor_domain::calendar::BusinessCalendar;
+use cpor_domain::claim::{Claim, Status};
+use cpor_domain::jiff::Timestamp;
+use cpor_domain::values::{ClaimId, PoeId};
+use object_store::ObjectStoreExt;
+use serde::Deserialize;
+
+/// What the page says about the last thing the person did.
+#[derive(Default)]
+pub struct Feedback {
+    pub notice: Option<String>,
+    pub errors: Vec<FieldError>,
+}
+
+impl Feedback {
+    pub fn errors(errors: Vec<FieldError>) -> Feedback {
+        Feedback {
+            notice: None,
+            errors,
+        }
+    }
+}
+
+pub struct Line {
+    pub label: String,
+    pub value: String,
+}
+
+pub struct DeadlineLine {
+    pub label: String,
+    pub when: String,
+    pub left: String,
+}
+
+pub struct PoeLine {
+    pub href: String,
+    pub name: String,
+    pub kind: String,
+    pub size: String,
+    pub uploaded: String,
+    pub remove: Option<String>,
+}
+
+pub struct CommentLine {
+    pub who: String,
+    pub when: String,
+    pub thread: String,
+    pub body: String,
+}
+
+pub struct ProductChoice {
+    pub id: String,
+    pub name: String,
+}
+
+/// A refusal in words, with the field it concerns.
+pub struct ErrorLine {
+    pub field: String,
+    pub message: String,
+}
+
+pub fn error_lines(errors: &[FieldError], i: &I18n) -> Vec<ErrorLine> {
+    errors
+        .iter()
+        .map(|e| ErrorLine {
+            field: field_label(&e.field, i),
+            message: i.code("error", e.code.as_str()),
+        })
+        .collect()
+}
+
+/// A field's label; `products[1].subscription_id` is labelled by its last part.
+pub fn field_label(path: &str, i: &I18n) -> String {
+    let last = path
+        .rsplit('.')
+        .next()
+        .unwrap_or(path)
+        .split('[')
+        .next()
+        .unwrap_or(path);
+    let whole = path.split('[').next().unwrap_or(path).replace('.', "-");
+    let key = format!("field-{}", whole.replace('_', "-"));
+    let words = i.t(&key);
+    if words != key {
+        words
+    } else {
+        i.t(&format!("field-{}", last.replace('_', "-")))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "web/claims/page.html")]
+struct ClaimPage<'a> {
+    ui: &'a Ui,
+    id: String,
+    name: String,
+    status: String,
+    status_code: &'static str,
+    status_help: String,
+    phase: Option<String>,
+    phase_help: Option<String>,
+    reasons: Vec<String>,
+    fields: Vec<Line>,
+    deadlines: Vec<DeadlineLine>,
+    poe: Vec<PoeLine>,
+    comments: Vec<CommentLine>,
+    history: Vec<HistoryRow>,
+    actions: Vec<Action>,
+    notice: Option<String>,
+    errors: Vec<ErrorLine>,
+    has_dispute: bool,
+    dispute_products: Vec<ProductChoice>,
+    poe_rule: String,
+}
+
+impl ClaimPage<'_> {
+    fn can(&self, a: Action) -> bool {
+        self.actions.contains(&a)
+    }
+}
+
+/// Business days from `now` to `due`, counting the due date and not today.
+fn business_days_left(cal: &BusinessCalendar, now: Timestamp, due: Timestamp) -> u32 {
+    let (mut day, end) = (cal.date_of(now), cal.date_of(due));
+    let mut n = 0;
+    while day < end {
+        day = match day.tomorrow() {
+            Ok(d) => d,
+            Err(_) => break,
+        };
+        if cal.is_business_day(day) {
+            n += 1;
+        }
+    }
+    n
+}
+
+#[derive(Deserialize, Default)]
+pub struct PageQuery {
+    #[serde(default)]
+    notice: Option<String>,
+}
+
+/// `GET /claims/{id}`.
+pub async fn claim(
+    SignedIn(ui, viewer): SignedIn,
+    Path(id): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> PageResult {
+    let id: ClaimId = id.parse().map_err(|_| PageError::not_found(&ui))?;
+    let notice = q
+        .notice
+        .filter(|n| {
+            n.chars()
+                .all(|c| c.is_ascii_lowercase() || c == '_' || c == '-')
+        })
+        .map(|n| ui.i.code("notice", &n));
+    show(
+        &ui,
+        &viewer,
+        id,
+        Feedback {
+            notice,
+            errors: Vec::new(),
+        },
+    )
+    .await
+}
+
+/// The claim's page for `viewer`, with `feedback` (a 404 page when they may not see it).
+pub async fn show(ui: &Ui, viewer: &Viewer, id: ClaimId, feedback: Feedback) -> PageResult {
+    let app = ui.app.clone();
+    let fail = |e: cpor_store::StoreError| PageError::from_api(ui, e.into());
+    let who = viewer.principal();
+    let claim = who
+        .visible_claim(&app, id)
+        .await
+        .map_err(|e| PageError::from_api(ui, e))?;
+    let side = who.side();
+    let claim = claim.view_for(side);
+    let reference = app.store.reference().await.map_err(fail)?;
+    let now = app.clock.now();
+    let i = &ui.i;
+    let actions = available(&claim, &viewer.user.actor(), &reference, now);
+    let history = app.store.history(id, 0, 1000).await.map_err(fail)?;
+    let comments = app.store.comments(id, None, 0, 1000).await.map_err(fail)?;
+    let status = if feedback.errors.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = ClaimPage {
+        ui,
+        id: id.to_string(),
+        name: claim.fields.name.to_string(),
+        status: status_words(claim.status, i),
+        status_code: claim.status.as_str(),
+        status_help: i.code("status-help", claim.status.as_str()),
+        phase: claim.phase.map(|p| i.code("phase", p.as_str())),
+        phase_help: claim.phase.map(|p| i.code("phase-help", p.as_str())),
+        reasons: claim
+            .reasons
+            .iter()
+            .map(|r| i.code("reason", r.as_str()))
+            .collect(),
+        fields: fields(&claim, &reference, i),
+        deadlines: deadlines(&claim, &reference.calendar, now, i),
+        poe: claim
+            .poe
+            .iter()
+            .map(|p| PoeLine {
+                href: format!("/claims/{id}/files/{}", p.id),
+                name: p.file_name.clone(),
+                kind: p.kind.as_str().to_uppercase(),
+                size: i.t1("size-kib", "kib", i.number(p.size.div_ceil(1024))),
+                uploaded: i.datetime(p.uploaded_at),
+                remove: (claim.status == Status::Draft && actions.contains(&Action::Edit))
+                    .then(|| format!("/claims/{id}/files/{}/remove", p.id)),
+            })
+            .collect(),
+        comments: comments
+            .iter()
+            .map(|c| CommentLine {
+                who: match &c.author {
+                    cpor_domain::Actor::User { name, .. } => name.clone(),
+                    other => i.code("actor", other.side().as_str()),
+                },
+                when: i.datetime(c.at),
+                thread: i.code("thread", c.thread.as_str()),
+                body: c.body.to_string(),
+            })
+            .collect(),
+        history: history
+            .iter()
+            .map(|e| HistoryRow::of(&e.view_for(side), &reference, i))
+            .collect(),
+        notice: feedback.notice,
+        errors: error_lines(&feedback.errors, i),
+        has_dispute: claim
+            .disputes
+            .last()
+            .is_some_and(|d| d.resolved_at.is_none()),
+        dispute_products: claim
+            .fields
+            .products
+            .iter()
+            .map(|l| ProductChoice {
+                id: l.product.to_string(),
+                name: reference.catalog.name_of(&l.product).to_string(),
+            })
+            .collect(),
+        poe_rule: i.ta(
+            "poe-rule",
+            &[
+                (
+                    "mib",
+                    (reference.policy.poe_max_bytes / (1024 * 1024)).to_string(),
+                ),
+                ("count", reference.policy.poe_max_count.to_string()),
+            ],
+        ),
+        actions,
+    };
+    let mut resp = render(&page)?;
+    *resp.status_mut() = status;
+    Ok(resp)
+}
+
+fn fields(c: &Claim, reference: &cpor_domain::reference::Reference, i: &I18n) -> Vec<Line> {
+    let f = &c.fields;
+    let mut lines = vec![
+        Line {
+            label: i.t("field-mpn-id"),
+            value: f.mpn_id.to_string(),
+        },
+        Line {
+            label: i.t("field-domain"),
+            value: f.domain.to_unicode(),
+        },
+        Line {
+            label: i.t("field-tenant-id"),
+            value: f.tenant_id.to_string(),
+        },
+        Line {
+            label: i.t("field-solution-area"),
+            value: i.code("solution-area", f.solution_area.as_str()),
+        },
+        Line {
+            label: i.t("field-activity"),
+            value: i.code("activity", f.activity.as_str()),
+        },
+        Line {
+            label: i.t("field-programs"),
+            value: c
+                .programs(&reference.programs)
+                .iter()
+                .map(|p| i.code("program", p.as_str()))
+                .collect::<Vec<_>>()
+                .join(", "),
+        },
+        Line {
+            label: i.t("field-products"),
+            value: products(c, reference),
+        },
+    ];
+    if let Some(ct) = &f.customer_contact {
+        lines.push(Line {
+            label: i.t("field-customer-contact"),
+            value: format!("{}, {} <{}>", ct.name, ct.title, ct.email),
+        });
+    }
+    if let Some(ct) = &f.technical_contact {
+        lines.push(Line {
+            label: i.t("field-technical-contact"),
+            value: format!("{}, {} <{}>", ct.name, ct.title, ct.email),
+        });
+    }
+    if let Some(ct) = &f.partner_contact {
+        lines.push(Line {
+            label: i.t("field-partner-contact"),
+            value: format!("{} <{}>", ct.name, ct.email),
+        });
+    }
+    if let Some(r) = &f.revenue {
+        lines.push(Line {
+            label: i.t("field-solution-seller-name"),
+            value: r.solution_seller_name.to_string(),
+        });
+        lines.push(Line {
+            label: i.t("field-customer-name"),
+            value: r.customer_name.to_string(),
+        });
+        lines.push(Line {
+            label: i.t("field-isv-product-name"),
+            value: r.isv_product_name.to_string(),
+        });
+    }
+    lines.push(Line {
+        label: i.t("field-created"),
+        value: i.datetime(c.created_at),
+    });
+    lines
+}
+
+fn deadlines(c: &Claim, cal: &BusinessCalendar, now: Timestamp, i: &I18n) -> Vec<DeadlineLine> {
+    let d = &c.deadlines;
+    [
+        ("deadline-review-pickup-label", d.review_pickup_due),
+        ("deadline-review-decision-label", d.review_decision_due),
+        ("deadline-partner-response-label", d.partner_response_due),
+        ("deadline-consent-window-label", d.consent_window_end),
+    ]
+    .into_iter()
+    .filter_map(|(key, t)| {
+        let t = t?;
+        Some(DeadlineLine {
+            label: i.t(key),
+            when: i.datetime(t),
+            left: if t <= now {
+                i.t("deadline-passed")
+            } else {
+                i.t1(
+                    "business-days-left",
+                    "count",
+                    business_days_left(cal, now, t),
+                )
+            },
+        })
+    })
+    .collect()
+}
+
+/// `GET /claims/{id}/files/{poe}`: a document, for those who may see the claim.
+pub async fn file(
+    SignedIn(ui, viewer): SignedIn,
+    Path((id, poe)): Path<(String, String)>,
+) -> PageResult {
+    let (Ok(id), Ok(poe)) = (id.parse::<ClaimId>(), poe.parse::<PoeId>()) else {
+        return Err(PageError::not_found(&ui));
+    };
+    let app = ui.app.clone();
+    let claim = viewer
+        .principal()
+        .visible_claim(&app, id)
+        .await
+        .map_err(|e| PageError::from_api(&ui, e))?;
+    let Some(p) = claim.poe.iter().find(|p| p.id == poe) else {
+        return Err(PageError::not_found(&ui));
+    };
+    let data = match app.blobs.get(&poe_path(claim.id, p.id)).await {
+        Ok(d) => d
+            .bytes()
+            .await
+            .map_err(|e| PageError::from_api(&ui, crate::error::ApiError::internal(e)))?,
+        Err(object_store::Error::NotFound { .. }) => return Err(PageError::not_found(&ui)),
+        Err(e) => {
+            return Err(PageError::from_api(
+                &ui,
+                crate::error::ApiError::internal(e),
+            ));
+        }
+    };
+    let disposition = format!(
+        "attachment; filename=\"{}\"",
+        p.file_name.replace(['"', '\\', '\r', '\n'], "_")
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, p.kind.media_type().to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        Body::from(data),
+    )
+        .into_response())
+}

@@ -1,0 +1,606 @@
+//! The portal over HTTP, as a person without JavaScript uses it: sign-in and its
+//! protections, sessions, the claim form, the list, a claim's page and its actions, the
+//! organisation page, and languages.
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use reqwest::StatusCode;
+use support::web::Visitor;
+use support::*;
+
+const ADMIN: &str = "adatum:incentives_admin";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sign_in_page_has_its_contract_labels() {
+    let t = TestApp::start().await;
+    let mut v = Visitor::new(&t);
+    let page = v.get("/login").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.has(">E-mail</label>") && page.has(">Password</label>"));
+    assert!(page.has(">Sign in</button>"));
+    assert!(page.has("<html lang=\"en\">"));
+    let csp = page.headers["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("default-src 'self'"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_signed_out_person_is_sent_to_sign_in_and_back() {
+    let t = TestApp::start().await;
+    let mut v = Visitor::new(&t);
+    let page = v.get("/claims").await;
+    assert!(
+        page.url.starts_with("/login?next=%2Fclaims"),
+        "{}",
+        page.url
+    );
+    let csrf = page.csrf();
+    let back = v
+        .post(
+            "/login",
+            &[
+                ("_csrf", &csrf),
+                ("email", &email_of(ADMIN)),
+                ("password", PASSWORD),
+                ("next", "/claims"),
+            ],
+        )
+        .await;
+    assert_eq!(back.url, "/claims");
+    assert!(back.has("Customer associations"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_password_and_an_unknown_account_get_the_same_answer_and_are_throttled() {
+    let t = TestApp::start().await;
+    let mut v = Visitor::new(&t);
+    let login = v.get("/login").await;
+    let csrf = login.csrf();
+    let wrong = v
+        .post(
+            "/login",
+            &[
+                ("_csrf", &csrf),
+                ("email", &email_of(ADMIN)),
+                ("password", "nope nope nope"),
+            ],
+        )
+        .await;
+    let unknown = v
+        .post(
+            "/login",
+            &[
+                ("_csrf", &csrf),
+                ("email", "nobody@adatum.example"),
+                ("password", "nope nope nope"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::OK);
+    let error = |p: &support::web::Page| {
+        let at = p.html.find("id=\"login-error\">").unwrap();
+        p.html[at..at + 80].to_string()
+    };
+    assert_eq!(error(&wrong), error(&unknown));
+    for _ in 0..4 {
+        v.post(
+            "/login",
+            &[
+                ("_csrf", &csrf),
+                ("email", &email_of(ADMIN)),
+                ("password", "nope nope nope"),
+            ],
+        )
+        .await;
+    }
+    // Five failures: now even the right password is refused for a while.
+    let right = v
+        .post(
+            "/login",
+            &[
+                ("_csrf", &csrf),
+                ("email", &email_of(ADMIN)),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert!(right.has("Too many attempts"), "{}", right.html);
+    t.advance(cpor_domain::jiff::SignedDuration::from_mins(16));
+    let later = v
+        .post(
+            "/login",
+            &[
+                ("_csrf", &csrf),
+                ("email", &email_of(ADMIN)),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(later.url, "/claims");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forms_without_their_token_or_from_another_site_are_refused() {
+    let t = TestApp::start().await;
+    let mut v = Visitor::new(&t);
+    v.sign_in(ADMIN).await;
+    let id = t.create(ADMIN, m365("CSRF", "1234567", &["teams"])).await;
+    let page = v.get(&format!("/claims/{id}")).await;
+    let csrf = page.csrf();
+    let no_token = v.post(&format!("/claims/{id}/delete"), &[]).await;
+    assert_eq!(no_token.status, StatusCode::FORBIDDEN);
+    let wrong_token = v
+        .post(&format!("/claims/{id}/delete"), &[("_csrf", "csrf_forged")])
+        .await;
+    assert_eq!(wrong_token.status, StatusCode::FORBIDDEN);
+    let other_site = v
+        .post_from(
+            "https://evil.example",
+            &format!("/claims/{id}/delete"),
+            &[("_csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(other_site.status, StatusCode::FORBIDDEN);
+    assert_eq!(t.claim(&id).await["status"], "draft", "nothing changed");
+    let ok = v
+        .post(&format!("/claims/{id}/delete"), &[("_csrf", &csrf)])
+        .await;
+    assert_eq!(ok.status, StatusCode::OK);
+    assert_eq!(
+        t.get(&format!("/api/v1/claims/{id}"), ADMIN).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_organisations_claim_is_a_not_found_page() {
+    let t = TestApp::start().await;
+    let theirs = t
+        .create(
+            "litware:incentives_admin",
+            m365("Theirs", sample_litware_mpn(), &["teams"]),
+        )
+        .await;
+    let mut v = Visitor::new(&t);
+    v.sign_in(ADMIN).await;
+    let page = v.get(&format!("/claims/{theirs}")).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(page.has("Page not found"));
+    assert!(!page.has("Theirs"));
+    let list = v.get("/claims").await;
+    assert!(!list.has("Theirs"));
+    let file = v
+        .get(&format!("/claims/{theirs}/files/{}", uuid::Uuid::nil()))
+        .await;
+    assert_eq!(file.status, StatusCode::NOT_FOUND);
+}
+
+fn sample_litware_mpn() -> &'static str {
+    cpor_domain::sample::LITWARE_MPN
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_claim_is_made_through_every_step_and_submitted() {
+    let t = TestApp::start().await;
+    let mut v = Visitor::new(&t);
+    v.sign_in(ADMIN).await;
+    let new = v.get("/claims/new").await;
+    for label in [
+        "MPN ID",
+        "Customer domain",
+        "Tenant ID",
+        "Solution area",
+        "Activity",
+        "Save draft",
+    ] {
+        assert!(new.has(&format!(">{label}")), "label {label}");
+    }
+    let csrf = new.csrf();
+    // The tenant is looked up from the domain.
+    let looked = v
+        .post(
+            "/claims/new",
+            &[
+                ("_csrf", &csrf),
+                ("name", "Web claim"),
+                ("mpn_id", "1234567"),
+                ("domain", "contoso.com"),
+                ("go", "lookup"),
+            ],
+        )
+        .await;
+    assert!(looked.has(cpor_domain::sample::CONTOSO), "tenant filled in");
+    // A domain of another tenant is refused beside its field.
+    let wrong = v
+        .post(
+            "/claims/new",
+            &[
+                ("_csrf", &csrf),
+                ("name", "Web claim"),
+                ("mpn_id", "1234567"),
+                ("domain", "fabrikam.com"),
+                ("tenant_id", cpor_domain::sample::CONTOSO),
+                ("solution_area", "microsoft_365"),
+                ("activity", "usage"),
+                ("go", "next"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        wrong.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        wrong.html
+    );
+    assert!(wrong.has("id=\"domain-error\""), "{}", wrong.html);
+    let step2 = v
+        .post(
+            "/claims/new",
+            &[
+                ("_csrf", &csrf),
+                ("name", "Web claim"),
+                ("mpn_id", "1234567"),
+                ("domain", "contoso.com"),
+                ("tenant_id", cpor_domain::sample::CONTOSO),
+                ("solution_area", "microsoft_365"),
+                ("activity", "usage"),
+                ("go", "next"),
+            ],
+        )
+        .await;
+    assert!(step2.url.ends_with("/edit/products"), "{}", step2.url);
+    let id = step2.url.split('/').nth(2).unwrap().to_string();
+    let step3 = v
+        .post(
+            &step2.url,
+            &[
+                ("_csrf", &csrf),
+                ("product", "teams"),
+                ("product", "intune"),
+                ("go", "next"),
+            ],
+        )
+        .await;
+    assert!(step3.url.ends_with("/edit/contacts"), "{}", step3.html);
+    assert!(step3.has(">Customer contact name") && step3.has(">Partner contact e-mail"));
+    let step4 = v
+        .post(
+            &step3.url,
+            &[
+                ("_csrf", &csrf),
+                ("customer_name", "Ana Silva"),
+                ("customer_title", "CIO"),
+                ("customer_email", "ana@contoso.com"),
+                ("partner_name", "Bo Berg"),
+                ("partner_email", "bo@adatum.example"),
+                ("go", "next"),
+            ],
+        )
+        .await;
+    assert!(step4.url.ends_with("/edit/documents"), "{}", step4.html);
+    assert!(step4.has(">Proof of execution"));
+    let back = format!("/claims/{id}/edit/documents");
+    let uploaded = v
+        .upload(
+            &format!("/claims/{id}/files"),
+            &csrf,
+            &back,
+            "sow.pdf",
+            pdf(),
+        )
+        .await;
+    assert!(uploaded.has("sow.pdf"), "{}", uploaded.html);
+    // A file that is not what its name says is refused.
+    let fake = v
+        .upload(
+            &format!("/claims/{id}/files"),
+            &csrf,
+            &back,
+            "fake.pdf",
+            b"MZ not a pdf".to_vec(),
+        )
+        .await;
+    assert_eq!(fake.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let review = v.get(&format!("/claims/{id}/edit/review")).await;
+    assert!(review.has(">Submit</button>"));
+    let submitted = v
+        .post(&format!("/claims/{id}/submit"), &[("_csrf", &csrf)])
+        .await;
+    assert_eq!(submitted.url, format!("/claims/{id}?notice=submit"));
+    let claim = t.claim(&id).await;
+    assert_eq!(claim["status"], "submitted");
+    assert_eq!(claim["products"].as_array().unwrap().len(), 2);
+    assert_eq!(claim["poe"].as_array().unwrap().len(), 1);
+    // On the list, found with the filter.
+    let list = v.get("/claims?status=submitted&q=Web").await;
+    assert!(list.has("Web claim"));
+    let none = v.get("/claims?status=draft&q=Web").await;
+    assert!(!none.has("Web claim"));
+    // Its page shows its history.
+    let page = v.get(&format!("/claims/{id}")).await;
+    assert!(page.has("id=\"history\"") && page.has("Submitted") && page.has("Document added"));
+    let csv = v.get("/claims.csv?status=submitted").await;
+    assert!(csv.html.starts_with("id,name,domain"), "{}", csv.html);
+    assert!(csv.html.contains("Web claim"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_claim_is_withdrawn_and_a_rejected_one_disputed_from_its_page() {
+    let t = TestApp::start().await;
+    let mut v = Visitor::new(&t);
+    v.sign_in(ADMIN).await;
+    let a = t
+        .under_review(ADMIN, m365("To withdraw", "1234567", &["teams"]))
+        .await;
+    let page = v.get(&format!("/claims/{a}")).await;
+    assert!(page.has(">Withdraw<"));
+    let csrf = page.csrf();
+    v.post(
+        &format!("/claims/{a}/withdraw"),
+        &[("_csrf", &csrf), ("comment", "Wrong customer")],
+    )
+    .await;
+    assert_eq!(t.claim(&a).await["status"], "rejected");
+    let b = t
+        .under_review(ADMIN, m365("To dispute", "1234567", &["intune"]))
+        .await;
+    t.ok(
+        &format!("/api/v1/claims/{b}/review/reject"),
+        "operator:reviewer",
+        serde_json::json!({"reasons": ["insufficient_poe"], "comment": "Not signed"}),
+    )
+    .await;
+    let page = v.get(&format!("/claims/{b}")).await;
+    assert!(page.has("Insufficient proof of execution"));
+    assert!(page.has(">Dispute the rejection<"));
+    let disputed = v
+        .post(
+            &format!("/claims/{b}/dispute"),
+            &[
+                ("_csrf", &csrf),
+                ("products", "intune"),
+                ("details", "The SOW is signed on page 2."),
+            ],
+        )
+        .await;
+    assert_eq!(disputed.url, format!("/claims/{b}?notice=dispute"));
+    assert_eq!(t.claim(&b).await["dispute"]["status"], "open");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_out_ends_every_session_and_an_idle_session_expires() {
+    let t = TestApp::start().await;
+    let mut laptop = Visitor::new(&t);
+    let mut phone = Visitor::new(&t);
+    laptop.sign_in(ADMIN).await;
+    phone.sign_in(ADMIN).await;
+    assert_eq!(phone.get("/claims").await.url, "/claims");
+    let csrf = laptop.get("/claims").await.csrf();
+    laptop.post("/logout", &[("_csrf", &csrf)]).await;
+    assert!(
+        phone.get("/claims").await.url.starts_with("/login"),
+        "ended everywhere"
+    );
+    laptop.sign_in(ADMIN).await;
+    t.advance(cpor_domain::jiff::SignedDuration::from_hours(3));
+    assert!(
+        laptop.get("/claims").await.url.starts_with("/login"),
+        "idle for 3 hours"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reset_link_works_once_and_not_after_an_hour() {
+    let t = TestApp::start().await;
+    let mut v = Visitor::new(&t);
+    let page = v.get("/forgot-password").await;
+    let csrf = page.csrf();
+    let sent = v
+        .post(
+            "/forgot-password",
+            &[("_csrf", &csrf), ("email", &email_of(ADMIN))],
+        )
+        .await;
+    let unknown = v
+        .post(
+            "/forgot-password",
+            &[("_csrf", &csrf), ("email", "nobody@adatum.example")],
+        )
+        .await;
+    assert_eq!(
+        sent.html.len(),
+        unknown.html.len(),
+        "the same answer either way"
+    );
+    let link = wait_for_link(&t, "/reset/").await;
+    let form = v.get(&link).await;
+    let set = v
+        .post(
+            &link,
+            &[
+                ("_csrf", &form.csrf()),
+                ("password", "a brand new password"),
+                ("confirm", "a brand new password"),
+            ],
+        )
+        .await;
+    assert!(
+        set.url.starts_with("/login?notice=password-set"),
+        "{}",
+        set.url
+    );
+    let again = v.get(&link).await;
+    assert!(again.has("no longer works"));
+    // Signs in with the new password.
+    let login = v.get("/login").await;
+    let ok = v
+        .post(
+            "/login",
+            &[
+                ("_csrf", &login.csrf()),
+                ("email", &email_of(ADMIN)),
+                ("password", "a brand new password"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.url, "/claims");
+    // A second link expires after an hour.
+    let csrf = v.get("/forgot-password").await.csrf();
+    let before: std::collections::BTreeSet<String> = t.outbox().into_iter().collect();
+    v.post(
+        "/forgot-password",
+        &[("_csrf", &csrf), ("email", &email_of(ADMIN))],
+    )
+    .await;
+    let link2 = wait_for_new_link(&t, "/reset/", &before).await;
+    t.advance(cpor_domain::jiff::SignedDuration::from_mins(61));
+    assert!(v.get(&link2).await.has("no longer works"));
+}
+
+/// The path of the newest link to `prefix` in the outbox (account e-mails are sent in
+/// the background, so they may arrive a moment after the answer).
+async fn wait_for_link(t: &TestApp, prefix: &str) -> String {
+    wait_for_new_link(t, prefix, &Default::default()).await
+}
+
+async fn wait_for_new_link(
+    t: &TestApp,
+    prefix: &str,
+    seen: &std::collections::BTreeSet<String>,
+) -> String {
+    for _ in 0..100 {
+        if let Some(link) = t
+            .outbox()
+            .into_iter()
+            .filter(|m| !seen.contains(m))
+            .find_map(|m| {
+                let at = m.find(&format!("http://cpor.test{prefix}"))?;
+                let rest = &m[at + "http://cpor.test".len()..];
+                let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+                Some(rest[..end].to_string())
+            })
+        {
+            return link;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("no e-mail with a {prefix} link");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_language_follows_the_choice_the_browser_and_the_saved_preference() {
+    let t = TestApp::start().await;
+    let mut v = Visitor::new(&t);
+    assert!(v.get("/login?lang=fr").await.has("<html lang=\"fr\">"));
+    assert!(
+        v.get("/login").await.has("<html lang=\"fr\">"),
+        "kept by a cookie"
+    );
+    let mut w = Visitor::new(&t);
+    let req = reqwest::Client::new()
+        .get(format!("{}/login", t.base))
+        .header("Accept-Language", "sv-SE, en;q=0.5")
+        .send()
+        .await
+        .unwrap();
+    assert!(req.text().await.unwrap().contains("<html lang=\"sv\">"));
+    w.sign_in(ADMIN).await;
+    w.get("/claims?lang=pt-BR").await;
+    w.forget_cookies();
+    w.sign_in(ADMIN).await;
+    assert!(
+        w.get("/claims").await.has("<html lang=\"pt-BR\">"),
+        "saved for the person"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_global_admin_invites_a_user_who_sets_a_password_once() {
+    let t = TestApp::start().await;
+    let mut admin = Visitor::new(&t);
+    admin.sign_in("adatum:global_admin").await;
+    let org = admin.get("/organisation").await;
+    assert_eq!(org.status, StatusCode::OK);
+    let csrf = org.csrf();
+    admin
+        .post(
+            "/organisation/users",
+            &[
+                ("_csrf", &csrf),
+                ("name", "Nina New"),
+                ("email", "nina@adatum.example"),
+                ("role", "incentives_user"),
+            ],
+        )
+        .await;
+    let link = wait_for_link(&t, "/invitation/").await;
+    let mut nina = Visitor::new(&t);
+    let form = nina.get(&link).await;
+    let set = nina
+        .post(
+            &link,
+            &[
+                ("_csrf", &form.csrf()),
+                ("password", "ninas password 123"),
+                ("confirm", "ninas password 123"),
+            ],
+        )
+        .await;
+    assert!(set.url.starts_with("/login"));
+    assert!(nina.get(&link).await.has("no longer works"));
+    let login = nina.get("/login").await;
+    let signed = nina
+        .post(
+            "/login",
+            &[
+                ("_csrf", &login.csrf()),
+                ("email", "nina@adatum.example"),
+                ("password", "ninas password 123"),
+            ],
+        )
+        .await;
+    assert_eq!(signed.url, "/claims");
+    // Someone else's role may not see the organisation page.
+    let mut user = Visitor::new(&t);
+    user.sign_in(ADMIN).await;
+    assert_eq!(
+        user.get("/organisation").await.status,
+        StatusCode::FORBIDDEN
+    );
+    // A token made on the page works once shown, and stops when revoked.
+    let made = admin
+        .post(
+            "/organisation/tokens",
+            &[
+                ("_csrf", &csrf),
+                ("user", &org_user_id(&org.html, "Nina New", &admin).await),
+                ("name", "CI"),
+                ("days", "30"),
+            ],
+        )
+        .await;
+    let at = made.html.find("id=\"new-token\">").unwrap() + "id=\"new-token\">".len();
+    let token = made.html[at..at + made.html[at..].find('<').unwrap()].to_string();
+    let r = reqwest::Client::new()
+        .get(format!("{}/api/v1/claims", t.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+}
+
+async fn org_user_id(_html: &str, name: &str, admin: &Visitor<'_>) -> String {
+    let users = admin
+        .app
+        .store
+        .users(Some(cpor_domain::sample::adatum().id))
+        .await
+        .unwrap();
+    users
+        .iter()
+        .find(|u| u.name == name)
+        .unwrap()
+        .id
+        .to_string()
+}
