@@ -100,7 +100,7 @@ pub fn render(
             .map(|r| r.as_str().replace('_', " "))
             .collect(),
         comment: latest_comment(n.template, history),
-        claim_link: format!("{public_url}/api/v1/claims/{}", claim.id),
+        claim_link: format!("{public_url}/claims/{}", claim.id),
         consent_link: n
             .consent_secret
             .as_ref()
