@@ -517,10 +517,13 @@ pub async fn run(data: &Data, if_empty: bool, served_at: &str) -> Result<(), Str
     }
 
     println!("Demo data loaded into {}.\n", data.data_dir.display());
-    println!(
-        "Start the service:   cpor serve --data-dir {}",
-        data.data_dir.display()
-    );
+    if !if_empty {
+        // `cpor demo` loads only; `cpor serve --demo` is already starting the service.
+        println!(
+            "Start the service:   cpor serve --data-dir {}",
+            data.data_dir.display()
+        );
+    }
     println!("The portal:          {served_at}/login");
     println!("API documentation:   {served_at}/api/docs\n");
     print_sign_in(served_at);
