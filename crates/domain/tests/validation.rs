@@ -365,3 +365,56 @@ fn a_submitted_claim_must_stay_complete_when_edited() {
         ]
     );
 }
+
+#[test]
+fn an_edit_can_change_the_customer_contacts_language_and_the_history_shows_it() {
+    let mut w = World::new();
+    let id = w.submitted(&admin_a(), m365_input("Fixed", MPN_A, &["teams"]));
+    assert_eq!(
+        w.claim(id)
+            .fields
+            .customer_contact
+            .as_ref()
+            .and_then(|c| c.language),
+        None
+    );
+    let patch: ClaimInput = serde_json::from_value(serde_json::json!({
+        "customer_contact": {"name": "Ana Silva", "title": "CIO", "email": "ana@contoso.com", "language": "pt-BR"}
+    }))
+    .unwrap();
+    w.ok(&admin_a(), id, Command::Edit(patch.parse().unwrap()));
+    assert_eq!(
+        w.claim(id)
+            .fields
+            .customer_contact
+            .as_ref()
+            .and_then(|c| c.language),
+        Some(cpor_domain::claim::ContactLanguage::PtBr)
+    );
+    let change = w.events[&id]
+        .iter()
+        .rev()
+        .find_map(|e| match &e.kind {
+            cpor_domain::claim::EventKind::Edited { changes, .. } => changes
+                .iter()
+                .find(|c| c.field == "customer_contact")
+                .cloned(),
+            _ => None,
+        })
+        .expect("the edit records the customer contact's change");
+    assert!(change.before.get("language").is_none());
+    assert_eq!(change.after["language"], "pt-BR");
+
+    // A language on the technical contact is refused and changes nothing.
+    let before = w.claim(id).clone();
+    let patch: ClaimInput = serde_json::from_value(serde_json::json!({
+        "technical_contact": {"name": "Bo", "title": "CTO", "email": "bo@contoso.com", "language": "sv"}
+    }))
+    .unwrap();
+    let e = patch.parse().unwrap_err();
+    assert_eq!(
+        (e[0].field.as_str(), e[0].code),
+        ("technical_contact.language", ErrorCode::NotApplicable)
+    );
+    assert_eq!(w.claim(id), &before);
+}

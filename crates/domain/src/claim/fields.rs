@@ -4,11 +4,24 @@
 use super::patch::Patch;
 use crate::error::{ErrorCode, FieldError};
 use crate::reference::{Activity, ProductId, SolutionArea};
+use crate::string_enum;
 use crate::values::{
     ClaimName, DomainName, Email, FreeText, MpnId, Parse, PersonName, SubscriptionId, TenantId,
     Title,
 };
 use serde::{Deserialize, Serialize};
+
+string_enum!(
+    /// The language the customer contact is written to in (the consent e-mail and the
+    /// consent page). Only the customer contact has one; without it the language of the
+    /// partner is used (docs/product.md, e-mails).
+    ContactLanguage, "language", "language" {
+        En = "en",
+        Fr = "fr",
+        PtBr = "pt-BR",
+        Sv = "sv",
+    }
+);
 
 /// A customer's contact (customer or technical).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -16,6 +29,10 @@ pub struct Contact {
     pub name: PersonName,
     pub title: Title,
     pub email: Email,
+    /// The customer contact's language; always `None` for the technical contact. Events
+    /// stored before contacts had a language read as `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<ContactLanguage>,
 }
 
 /// The partner's own contact for the claim; partner e-mails go there.
@@ -97,6 +114,9 @@ pub struct ContactInput {
     pub title: Option<String>,
     #[serde(default)]
     pub email: Option<String>,
+    /// `en`, `fr`, `pt-BR` or `sv`; the customer contact only. Blank means none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
 }
 
 /// The revenue-association fields as sent by a client.
@@ -206,14 +226,55 @@ fn sub<T: Parse>(
     }
 }
 
-fn contact(prefix: &str, c: &ContactInput, errors: &mut Vec<FieldError>) -> Option<Contact> {
+/// Whether a contact may carry a language: only the customer contact is written to by
+/// cpor in a language of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Language {
+    Allowed,
+    Refused,
+}
+
+/// A contact's language: blank is none; on a contact cpor does not write to in its own
+/// language (technical, partner) any language is refused as `not_applicable`, so a
+/// client learns the value would have no effect.
+fn language(
+    prefix: &str,
+    raw: &Option<String>,
+    rule: Language,
+    errors: &mut Vec<FieldError>,
+) -> Option<ContactLanguage> {
+    let raw = raw.as_deref().filter(|r| !r.trim().is_empty())?;
+    let field = format!("{prefix}.language");
+    match rule {
+        Language::Allowed => ContactLanguage::parse_field(&field, raw)
+            .map_err(|e| errors.push(e))
+            .ok(),
+        Language::Refused => {
+            errors.push(FieldError::new(
+                field,
+                ErrorCode::NotApplicable,
+                "Only the customer contact has a language (the consent e-mail and page use it).",
+            ));
+            None
+        }
+    }
+}
+
+fn contact(
+    prefix: &str,
+    c: &ContactInput,
+    rule: Language,
+    errors: &mut Vec<FieldError>,
+) -> Option<Contact> {
     let name = sub::<PersonName>(prefix, "name", &c.name, errors);
     let title = sub::<Title>(prefix, "title", &c.title, errors);
     let email = sub::<Email>(prefix, "email", &c.email, errors);
+    let language = language(prefix, &c.language, rule, errors);
     Some(Contact {
         name: name?,
         title: title?,
         email: email?,
+        language,
     })
 }
 
@@ -231,6 +292,7 @@ fn partner_contact(
     }
     let name = sub::<PersonName>(prefix, "name", &c.name, errors);
     let email = sub::<Email>(prefix, "email", &c.email, errors);
+    language(prefix, &c.language, Language::Refused, errors);
     Some(PartnerContact {
         name: name?,
         email: email?,
@@ -326,12 +388,12 @@ impl ClaimInput {
             products: products(&self.products, e),
             customer_contact: optional_section(
                 &self.customer_contact,
-                |c, e| contact(field::CUSTOMER_CONTACT, c, e),
+                |c, e| contact(field::CUSTOMER_CONTACT, c, Language::Allowed, e),
                 e,
             ),
             technical_contact: optional_section(
                 &self.technical_contact,
-                |c, e| contact(field::TECHNICAL_CONTACT, c, e),
+                |c, e| contact(field::TECHNICAL_CONTACT, c, Language::Refused, e),
                 e,
             ),
             partner_contact: optional_section(
@@ -575,6 +637,70 @@ mod tests {
             vec!["mpn_id", "tenant_id", "solution_area", "activity"]
         );
         assert!(errs.iter().all(|e| e.code == ErrorCode::Required));
+    }
+
+    #[test]
+    fn the_customer_contact_may_have_one_of_four_languages() {
+        let with = |language: serde_json::Value| {
+            input(serde_json::json!({"customer_contact": {
+                "name": "Ana", "title": "CIO", "email": "ana@contoso.com", "language": language
+            }}))
+            .parse()
+        };
+        for (raw, want) in [
+            ("en", ContactLanguage::En),
+            ("fr", ContactLanguage::Fr),
+            ("pt-BR", ContactLanguage::PtBr),
+            (" sv ", ContactLanguage::Sv),
+        ] {
+            let p = with(serde_json::json!(raw)).unwrap();
+            let c = p.customer_contact.flatten().unwrap();
+            assert_eq!(c.language, Some(want), "{raw}");
+        }
+        // Blank and null both mean "none": the partner's language is used.
+        for blank in [serde_json::json!(""), serde_json::json!(null)] {
+            let c = with(blank).unwrap().customer_contact.flatten().unwrap();
+            assert_eq!(c.language, None);
+        }
+        for bad in ["de", "pt", "FR", "english"] {
+            let e = with(serde_json::json!(bad)).unwrap_err();
+            assert_eq!(
+                (e[0].field.as_str(), e[0].code),
+                ("customer_contact.language", ErrorCode::InvalidEnumValue),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_the_customer_contact_has_a_language() {
+        let e = input(serde_json::json!({
+            "technical_contact": {"name": "Bo", "title": "CTO", "email": "bo@contoso.com", "language": "fr"},
+            "partner_contact": {"name": "Cy", "email": "cy@fabrikam.com", "language": "sv"},
+        }))
+        .parse()
+        .unwrap_err();
+        let got: Vec<(&str, ErrorCode)> = e.iter().map(|e| (e.field.as_str(), e.code)).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("technical_contact.language", ErrorCode::NotApplicable),
+                ("partner_contact.language", ErrorCode::NotApplicable),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_contact_stored_without_a_language_still_reads_and_is_written_the_same() {
+        let old = serde_json::json!({"name": "Ana", "title": "CIO", "email": "ana@contoso.com"});
+        let c: Contact = serde_json::from_value(old.clone()).unwrap();
+        assert_eq!(c.language, None);
+        assert_eq!(serde_json::to_value(&c).unwrap(), old);
+        let fr = Contact {
+            language: Some(ContactLanguage::Fr),
+            ..c
+        };
+        assert_eq!(serde_json::to_value(&fr).unwrap()["language"], "fr");
     }
 
     #[test]

@@ -19,8 +19,8 @@ pub use decide::{Context, Decision, FollowUp, authorize, decide};
 pub use dispute::{Dispute, DisputeStatus};
 pub use event::{Event, EventKind, FieldChange, Sla};
 pub use fields::{
-    ClaimFields, ClaimInput, ClaimPatch, Contact, ContactInput, MAX_PRODUCTS, PartnerContact,
-    ProductLine, ProductLineInput, Revenue, RevenueInput, field,
+    ClaimFields, ClaimInput, ClaimPatch, Contact, ContactInput, ContactLanguage, MAX_PRODUCTS,
+    PartnerContact, ProductLine, ProductLineInput, Revenue, RevenueInput, field,
 };
 pub use notify::{Notification, Recipient, Template, notifications};
 pub use patch::Patch;
