@@ -1,39 +1,39 @@
-# Signing in, passwords, invitations.
-login-heading = Sign in to cpor
-field-email = E-mail
-field-password = Password
-sign-in = Sign in
-forgot-link = Forgot your password?
-login-failed = The e-mail or the password is not right.
-login-throttled = Too many attempts. Wait a few minutes, then try again.
-notice-password-set = Your password is set. Sign in with it.
-notice-signed-out = You are signed out, on every device.
-notice-reset-sent = If an account uses that address, we have sent it a link to set a new password. The link works once, for one hour.
-forgot-heading = Set a new password
-forgot-text = Give the e-mail address of your account. We will send a link to set a new password.
-forgot-send = Send the link
-back-to-sign-in = Back to sign-in
-reset-heading = Set a new password
-invitation-heading = Welcome to cpor: choose your password
-field-new-password = New password
-field-confirm-password = The new password again
-password-rule = At least { $min } characters.
-set-password = Set the password
-password-too-short = The password is too short.
-password-too-long = The password is too long.
-password-mismatch = The two passwords differ.
-link-dead = This link no longer works: it was used, or it expired. Ask for a new one.
-mail-reset-subject = Set a new cpor password
+# Connexion, mots de passe, invitations.
+login-heading = Se connecter à cpor
+field-email = Adresse e-mail
+field-password = Mot de passe
+sign-in = Se connecter
+forgot-link = Mot de passe oublié ?
+login-failed = L’adresse e-mail ou le mot de passe est incorrect.
+login-throttled = Trop de tentatives. Patientez quelques minutes, puis réessayez.
+notice-password-set = Votre mot de passe est défini. Connectez-vous avec celui-ci.
+notice-signed-out = Vous êtes déconnecté, sur tous vos appareils.
+notice-reset-sent = Si un compte utilise cette adresse, nous lui avons envoyé un lien pour définir un nouveau mot de passe. Le lien ne fonctionne qu’une fois, pendant une heure.
+forgot-heading = Définir un nouveau mot de passe
+forgot-text = Indiquez l’adresse e-mail de votre compte. Nous vous enverrons un lien pour définir un nouveau mot de passe.
+forgot-send = Envoyer le lien
+back-to-sign-in = Retour à la connexion
+reset-heading = Définir un nouveau mot de passe
+invitation-heading = Bienvenue sur cpor : choisissez votre mot de passe
+field-new-password = Nouveau mot de passe
+field-confirm-password = Confirmez le nouveau mot de passe
+password-rule = Au moins { $min } caractères.
+set-password = Définir le mot de passe
+password-too-short = Le mot de passe est trop court.
+password-too-long = Le mot de passe est trop long.
+password-mismatch = Les deux mots de passe sont différents.
+link-dead = Ce lien ne fonctionne plus : il a déjà été utilisé ou il a expiré. Demandez-en un nouveau.
+mail-reset-subject = Définir un nouveau mot de passe cpor
 mail-reset-body =
-    Someone asked to set a new password for your cpor account.
+    Quelqu’un a demandé à définir un nouveau mot de passe pour votre compte cpor.
 
-    Open this link to choose it (it works once, for one hour):
+    Ouvrez ce lien pour le choisir (il ne fonctionne qu’une fois, pendant une heure) :
     { $link }
 
-    If it was not you, ignore this e-mail: your password stays as it is.
-mail-invitation-subject = Your cpor account
+    Si vous n’êtes pas à l’origine de cette demande, ignorez cet e-mail : votre mot de passe reste inchangé.
+mail-invitation-subject = Votre compte cpor
 mail-invitation-body =
-    An account on cpor, the customer association portal, was made for you.
+    Un compte a été créé pour vous sur cpor, le portail des associations client.
 
-    Open this link to choose your password (it works once, for 72 hours):
+    Ouvrez ce lien pour choisir votre mot de passe (il ne fonctionne qu’une fois, pendant 72 heures) :
     { $link }

@@ -1,39 +1,39 @@
-# Signing in, passwords, invitations.
-login-heading = Sign in to cpor
+# Entrada, senhas, convites.
+login-heading = Entrar no cpor
 field-email = E-mail
-field-password = Password
-sign-in = Sign in
-forgot-link = Forgot your password?
-login-failed = The e-mail or the password is not right.
-login-throttled = Too many attempts. Wait a few minutes, then try again.
-notice-password-set = Your password is set. Sign in with it.
-notice-signed-out = You are signed out, on every device.
-notice-reset-sent = If an account uses that address, we have sent it a link to set a new password. The link works once, for one hour.
-forgot-heading = Set a new password
-forgot-text = Give the e-mail address of your account. We will send a link to set a new password.
-forgot-send = Send the link
-back-to-sign-in = Back to sign-in
-reset-heading = Set a new password
-invitation-heading = Welcome to cpor: choose your password
-field-new-password = New password
-field-confirm-password = The new password again
-password-rule = At least { $min } characters.
-set-password = Set the password
-password-too-short = The password is too short.
-password-too-long = The password is too long.
-password-mismatch = The two passwords differ.
-link-dead = This link no longer works: it was used, or it expired. Ask for a new one.
-mail-reset-subject = Set a new cpor password
+field-password = Senha
+sign-in = Entrar
+forgot-link = Esqueceu sua senha?
+login-failed = O e-mail ou a senha está incorreto.
+login-throttled = Muitas tentativas. Aguarde alguns minutos e tente novamente.
+notice-password-set = Sua senha foi definida. Entre com ela.
+notice-signed-out = Você saiu da sua conta em todos os dispositivos.
+notice-reset-sent = Se houver uma conta com esse endereço, enviamos a ela um link para definir uma nova senha. O link funciona uma única vez, durante uma hora.
+forgot-heading = Definir uma nova senha
+forgot-text = Informe o endereço de e-mail da sua conta. Enviaremos um link para definir uma nova senha.
+forgot-send = Enviar o link
+back-to-sign-in = Voltar para a entrada
+reset-heading = Definir uma nova senha
+invitation-heading = Boas-vindas ao cpor: escolha sua senha
+field-new-password = Nova senha
+field-confirm-password = Repita a nova senha
+password-rule = No mínimo { $min } caracteres.
+set-password = Definir a senha
+password-too-short = A senha é curta demais.
+password-too-long = A senha é longa demais.
+password-mismatch = As duas senhas são diferentes.
+link-dead = Este link não funciona mais: ele já foi usado ou expirou. Solicite um novo.
+mail-reset-subject = Definir uma nova senha do cpor
 mail-reset-body =
-    Someone asked to set a new password for your cpor account.
+    Alguém pediu para definir uma nova senha para a sua conta do cpor.
 
-    Open this link to choose it (it works once, for one hour):
+    Abra este link para escolhê-la (ele funciona uma única vez, durante uma hora):
     { $link }
 
-    If it was not you, ignore this e-mail: your password stays as it is.
-mail-invitation-subject = Your cpor account
+    Se não foi você, ignore este e-mail: sua senha continua a mesma.
+mail-invitation-subject = Sua conta do cpor
 mail-invitation-body =
-    An account on cpor, the customer association portal, was made for you.
+    Uma conta foi criada para você no cpor, o portal de associações de clientes.
 
-    Open this link to choose your password (it works once, for 72 hours):
+    Abra este link para escolher sua senha (ele funciona uma única vez, durante 72 horas):
     { $link }

@@ -1,39 +1,39 @@
-# Signing in, passwords, invitations.
-login-heading = Sign in to cpor
-field-email = E-mail
-field-password = Password
-sign-in = Sign in
-forgot-link = Forgot your password?
-login-failed = The e-mail or the password is not right.
-login-throttled = Too many attempts. Wait a few minutes, then try again.
-notice-password-set = Your password is set. Sign in with it.
-notice-signed-out = You are signed out, on every device.
-notice-reset-sent = If an account uses that address, we have sent it a link to set a new password. The link works once, for one hour.
-forgot-heading = Set a new password
-forgot-text = Give the e-mail address of your account. We will send a link to set a new password.
-forgot-send = Send the link
-back-to-sign-in = Back to sign-in
-reset-heading = Set a new password
-invitation-heading = Welcome to cpor: choose your password
-field-new-password = New password
-field-confirm-password = The new password again
-password-rule = At least { $min } characters.
-set-password = Set the password
-password-too-short = The password is too short.
-password-too-long = The password is too long.
-password-mismatch = The two passwords differ.
-link-dead = This link no longer works: it was used, or it expired. Ask for a new one.
-mail-reset-subject = Set a new cpor password
+# Inloggning, lösenord, inbjudningar.
+login-heading = Logga in på cpor
+field-email = E-post
+field-password = Lösenord
+sign-in = Logga in
+forgot-link = Har du glömt lösenordet?
+login-failed = E-postadressen eller lösenordet är fel.
+login-throttled = För många försök. Vänta några minuter och försök sedan igen.
+notice-password-set = Ditt lösenord är angivet. Logga in med det.
+notice-signed-out = Du är utloggad på alla enheter.
+notice-reset-sent = Om ett konto använder den adressen har vi skickat en länk dit för att ange ett nytt lösenord. Länken fungerar en gång, i en timme.
+forgot-heading = Ange ett nytt lösenord
+forgot-text = Ange e-postadressen för ditt konto. Vi skickar en länk för att ange ett nytt lösenord.
+forgot-send = Skicka länken
+back-to-sign-in = Tillbaka till inloggningen
+reset-heading = Ange ett nytt lösenord
+invitation-heading = Välkommen till cpor: välj ditt lösenord
+field-new-password = Nytt lösenord
+field-confirm-password = Upprepa det nya lösenordet
+password-rule = Minst { $min } tecken.
+set-password = Spara lösenordet
+password-too-short = Lösenordet är för kort.
+password-too-long = Lösenordet är för långt.
+password-mismatch = Lösenorden stämmer inte överens.
+link-dead = Länken fungerar inte längre: den har redan använts eller har gått ut. Begär en ny.
+mail-reset-subject = Ange ett nytt lösenord för cpor
 mail-reset-body =
-    Someone asked to set a new password for your cpor account.
+    Någon har begärt att ett nytt lösenord ska anges för ditt cpor-konto.
 
-    Open this link to choose it (it works once, for one hour):
+    Öppna den här länken för att välja det (den fungerar en gång, i en timme):
     { $link }
 
-    If it was not you, ignore this e-mail: your password stays as it is.
-mail-invitation-subject = Your cpor account
+    Om det inte var du kan du bortse från det här e-postmeddelandet: ditt lösenord förblir oförändrat.
+mail-invitation-subject = Ditt cpor-konto
 mail-invitation-body =
-    An account on cpor, the customer association portal, was made for you.
+    Ett konto har skapats åt dig i cpor, portalen för kundassociationer.
 
-    Open this link to choose your password (it works once, for 72 hours):
+    Öppna den här länken för att välja ditt lösenord (den fungerar en gång, i 72 timmar):
     { $link }
