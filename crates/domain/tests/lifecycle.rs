@@ -9,8 +9,8 @@ use cpor_domain::claim::{
     TimerKind, hash_secret,
 };
 use cpor_domain::jiff::{Span, ToSpan};
-use cpor_domain::values::{DisputeDetails, Parse, Reason as ReasonText};
-use cpor_domain::{Actor, ErrorCode, Side};
+use cpor_domain::values::{DisputeDetails, Parse, Reason as ReasonText, UserId};
+use cpor_domain::{Actor, ErrorCode, Role, Side};
 use support::*;
 
 fn teams() -> cpor_domain::claim::ClaimInput {
@@ -180,6 +180,49 @@ fn delete_removes_a_draft_entirely() {
     let ch = w.run(&admin_a(), Some(id), Command::Delete).unwrap();
     assert!(ch[0].after.is_none());
     assert!(!w.claims.contains_key(&id));
+}
+
+#[test]
+fn a_reviewer_takes_a_claim_and_another_takes_it_over_only_explicitly() {
+    let mut w = World::new();
+    let id = w.submitted(&admin_a(), teams());
+    let rui = reviewer();
+    let other = Actor::User {
+        id: UserId::from_uuid(uuid::Uuid::from_u128(0x9999)),
+        org: None,
+        role: Role::Reviewer,
+        name: "Ola Other".into(),
+    };
+    w.ok(&rui, id, Command::Take { over: false });
+    let first = w.claim(id).reviewer.clone().unwrap();
+    assert_eq!(Some(first.id), rui.user_id());
+    // Taking it again, or without `over`, changes nothing.
+    let again = w
+        .run(&rui, Some(id), Command::Take { over: false })
+        .unwrap_err();
+    assert_eq!(again.errors[0].code, ErrorCode::Conflict);
+    let stolen = w
+        .run(&other, Some(id), Command::Take { over: false })
+        .unwrap_err();
+    assert_eq!(stolen.errors[0].code, ErrorCode::Conflict);
+    assert!(stolen.errors[0].message.contains(&first.name));
+    assert_eq!(w.claim(id).reviewer.as_ref().map(|r| r.id), rui.user_id());
+    w.ok(&other, id, Command::Take { over: true });
+    assert_eq!(
+        w.claim(id).reviewer.as_ref().map(|r| r.name.as_str()),
+        Some("Ola Other")
+    );
+    // Partners and support do not take claims; an approved claim is no longer taken.
+    let partner = w
+        .run(&admin_a(), Some(id), Command::Take { over: true })
+        .unwrap_err();
+    assert_eq!(partner.errors[0].code, ErrorCode::NotPermitted);
+    w.ok(&other, id, Command::StartReview { comment: None });
+    w.ok(&other, id, approve());
+    let late = w
+        .run(&rui, Some(id), Command::Take { over: true })
+        .unwrap_err();
+    assert_eq!(late.errors[0].code, ErrorCode::InvalidState);
 }
 
 #[test]

@@ -158,6 +158,11 @@ fn table() -> Vec<(Command, &'static [Situation], Who)> {
             reviewers,
         ),
         (
+            Command::Take { over: false },
+            &[Submitted, UnderReview, PartnerActionRequired],
+            reviewers,
+        ),
+        (
             Command::RequestInformation {
                 reasons: strings(&["missing_poe"]),
                 comment: Some(body("More.")),

@@ -27,6 +27,7 @@ pub fn apply(state: Option<Claim>, event: &Event) -> Option<Claim> {
                 association_expires_at: None,
                 superseded_by: None,
                 superseded: Vec::new(),
+                reviewer: None,
                 submitted_at: None,
                 decided_at: None,
                 rejected_at: None,
@@ -71,6 +72,7 @@ pub fn apply(state: Option<Claim>, event: &Event) -> Option<Claim> {
         } => {
             under_review(&mut c, *review_decision_due);
         }
+        EventKind::Taken { reviewer, .. } => c.reviewer = Some(reviewer.clone()),
         EventKind::InformationRequested {
             reasons,
             partner_response_due,

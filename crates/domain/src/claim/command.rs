@@ -82,6 +82,11 @@ pub enum Command {
     StartReview {
         comment: Option<CommentBody>,
     },
+    /// A reviewer takes the claim: it is theirs to work on. Taking a claim another
+    /// reviewer has needs `over`, so nobody takes one over by accident.
+    Take {
+        over: bool,
+    },
     RequestInformation {
         reasons: Vec<String>,
         comment: Option<CommentBody>,
@@ -143,6 +148,7 @@ impl Command {
             Command::Delete => "delete",
             Command::Submit { .. } => "submit",
             Command::StartReview { .. } => "start_review",
+            Command::Take { .. } => "take",
             Command::RequestInformation { .. } => "request_information",
             Command::Resubmit { .. } => "resubmit",
             Command::Approve { .. } => "approve",

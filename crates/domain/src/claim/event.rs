@@ -52,6 +52,10 @@ impl Event {
             match &mut e.kind {
                 EventKind::Superseded { by } => *by = None,
                 EventKind::Approved { superseded, .. } => superseded.clear(),
+                EventKind::Taken { reviewer, previous } => {
+                    reviewer.name = String::new();
+                    *previous = None;
+                }
                 _ => {}
             }
         }
@@ -93,6 +97,11 @@ pub enum EventKind {
     ReviewStarted {
         review_decision_due: Timestamp,
         comment: Option<CommentBody>,
+    },
+    /// A reviewer took the claim (over `previous`, if another reviewer had it).
+    Taken {
+        reviewer: super::ReviewerRef,
+        previous: Option<crate::values::UserId>,
     },
     InformationRequested {
         reasons: Vec<Reason>,
@@ -188,6 +197,7 @@ impl EventKind {
             EventKind::Deleted => "deleted",
             EventKind::Submitted { .. } => "submitted",
             EventKind::ReviewStarted { .. } => "review_started",
+            EventKind::Taken { .. } => "taken",
             EventKind::InformationRequested { .. } => "information_requested",
             EventKind::Resubmitted { .. } => "resubmitted",
             EventKind::Approved { .. } => "approved",
@@ -226,6 +236,7 @@ impl EventKind {
             | EventKind::Deleted
             | EventKind::Submitted { .. }
             | EventKind::ReviewStarted { .. }
+            | EventKind::Taken { .. }
             | EventKind::InformationRequested { .. }
             | EventKind::Resubmitted { .. }
             | EventKind::Approved { .. }

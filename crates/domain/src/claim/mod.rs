@@ -83,6 +83,13 @@ pub struct Deadlines {
     pub consent_window_end: Option<Timestamp>,
 }
 
+/// The reviewer who took a claim, by id and by the name shown in queues.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewerRef {
+    pub id: crate::values::UserId,
+    pub name: String,
+}
+
 /// The customer's consent link of an approved claim: only a hash of its secret is kept.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Consent {
@@ -116,6 +123,9 @@ pub struct Claim {
     pub superseded_by: Option<ClaimId>,
     /// Claims whose associations this claim's approval ended: for the operator only.
     pub superseded: Vec<ClaimId>,
+    /// The reviewer working on the claim, if one took it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewer: Option<ReviewerRef>,
     pub submitted_at: Option<Timestamp>,
     pub decided_at: Option<Timestamp>,
     pub rejected_at: Option<Timestamp>,
@@ -141,6 +151,8 @@ impl Claim {
         if side != crate::actor::Side::Operator {
             c.superseded_by = None;
             c.superseded.clear();
+            // Which reviewer works on a claim is the operator's own business.
+            c.reviewer = None;
         }
         c
     }

@@ -115,6 +115,7 @@ impl Command {
                 ..
             } => Allowed::Roles(DISPUTE_COMMENTERS),
             Command::StartReview { .. }
+            | Command::Take { .. }
             | Command::RequestInformation { .. }
             | Command::Approve { .. }
             | Command::Reject { .. } => Allowed::Roles(REVIEWERS),
@@ -194,6 +195,7 @@ fn refused(cmd: &Command) -> &'static str {
         Command::Delete => "deleted",
         Command::Submit { .. } => "submitted",
         Command::StartReview { .. } => "taken for review",
+        Command::Take { .. } => "taken by a reviewer",
         Command::RequestInformation { .. } => "sent back for information",
         Command::Resubmit { .. } => "resubmitted",
         Command::Approve { .. } => "approved",
@@ -251,6 +253,7 @@ pub fn decide(
         Command::Delete => draft::delete(claim, cmd),
         Command::Submit { comment } => draft::submit(claim, comment, cmd, ctx),
         Command::StartReview { comment } => review::start(claim, comment, cmd, ctx),
+        Command::Take { over } => review::take(claim, *over, cmd, ctx),
         Command::RequestInformation { reasons, comment } => {
             review::request_information(claim, reasons, comment, cmd, ctx)
         }

@@ -56,6 +56,48 @@ pub(super) fn start(
     }))
 }
 
+/// A reviewer takes a claim of the queue (or one asked for information, whose answer
+/// they will review). Another reviewer's claim is taken only `over` it, explicitly.
+pub(super) fn take(
+    claim: &Claim,
+    over: bool,
+    cmd: &Command,
+    ctx: &Context,
+) -> Result<Decision, DomainError> {
+    require_status(
+        claim,
+        &[
+            Status::Submitted,
+            Status::UnderReview,
+            Status::PartnerActionRequired,
+        ],
+        cmd,
+    )?;
+    let crate::actor::Actor::User { id, name, .. } = ctx.actor else {
+        return Err(DomainError::not_permitted("Only a reviewer takes a claim."));
+    };
+    match &claim.reviewer {
+        Some(r) if r.id == *id => Err(DomainError::conflict(
+            "reviewer",
+            "You already have this claim.",
+        )),
+        Some(r) if !over => Err(DomainError::conflict(
+            "reviewer",
+            format!(
+                "{} has this claim; take it over explicitly to work on it.",
+                r.name
+            ),
+        )),
+        previous => Ok(Decision::one(EventKind::Taken {
+            reviewer: crate::claim::ReviewerRef {
+                id: *id,
+                name: name.clone(),
+            },
+            previous: previous.as_ref().map(|r| r.id),
+        })),
+    }
+}
+
 pub(super) fn request_information(
     claim: &Claim,
     reasons: &[String],
