@@ -10,7 +10,6 @@ pub mod error;
 pub mod layers;
 pub mod mail;
 pub mod metrics;
-mod pages;
 pub mod password;
 pub mod request;
 pub mod state;
@@ -106,8 +105,8 @@ pub async fn router(app: App) -> Router {
     Router::new()
         .merge(api)
         .merge(web::routes(app.clone(), max_upload + 64 * 1024))
-        .route("/consent/{token}", get(pages::consent))
-        .route("/consent/{token}/decline", post(pages::decline))
+        .route("/consent/{token}", get(web::consent::show))
+        .route("/consent/{token}/decline", post(web::consent::decline))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics::endpoint))

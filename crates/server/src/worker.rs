@@ -9,10 +9,11 @@
 //! supervised and restarted.
 
 use crate::mail::render::render;
+use crate::mail::{customer_language, partner_language};
 use crate::metrics;
 use crate::state::App;
 use cpor_domain::Actor;
-use cpor_domain::claim::{Command, EventKind, Notification};
+use cpor_domain::claim::{Command, EventKind, Notification, Recipient};
 use cpor_domain::jiff::{SignedDuration, Timestamp};
 use cpor_store::{CommandRequest, Job, JobKind, Retry, StoreError};
 use futures::FutureExt;
@@ -186,6 +187,11 @@ async fn deliver(app: &App, job: &Job, n: &Notification, now: Timestamp) -> Resu
         .await
         .map_err(|e| e.to_string())?;
     let reference = app.store.reference().await.map_err(|e| e.to_string())?;
+    let lang = match n.recipient {
+        Recipient::Customer => customer_language(app.store.as_ref(), &claim).await,
+        Recipient::Partner => partner_language(app.store.as_ref(), &claim).await,
+    }
+    .map_err(|e| e.to_string())?;
     let mail = render(
         n,
         &claim,
@@ -194,6 +200,7 @@ async fn deliver(app: &App, job: &Job, n: &Notification, now: Timestamp) -> Resu
         &reference,
         &app.public_url,
         &app.mail_from,
+        lang,
     )?;
     if let Err(e) = app.mailer.send(&mail).await {
         metrics::email("failed");

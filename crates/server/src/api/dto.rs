@@ -28,6 +28,12 @@ pub struct ContactView {
     pub name: String,
     pub title: String,
     pub email: String,
+    /// The customer contact's language for the consent e-mail and page: en, fr, pt-BR or
+    /// sv. Left out (or blank), the partner's language is used. Refused
+    /// (`not_applicable`) on the technical contact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(schema_with = names::contact_language)]
+    pub language: Option<String>,
 }
 
 #[derive(Serialize, Deserialize, ToSchema, Debug, Clone, PartialEq)]
@@ -125,6 +131,7 @@ impl ClaimView {
                 name: c.name.to_string(),
                 title: c.title.to_string(),
                 email: c.email.to_string(),
+                language: c.language.map(|l| l.to_string()),
             })
         };
         ClaimView {
@@ -306,7 +313,7 @@ impl CommentView {
 mod names {
     //! The enumerations of request fields, from the domain's own lists.
     use super::super::openapi::{many_of, one_of};
-    use cpor_domain::claim::{DisputeOutcome, Phase, Reason, Status, Thread};
+    use cpor_domain::claim::{ContactLanguage, DisputeOutcome, Phase, Reason, Status, Thread};
     use cpor_domain::reference::{Activity, SolutionArea};
     use utoipa::openapi::schema::Schema;
 
@@ -333,6 +340,9 @@ mod names {
     }
     pub fn phase() -> Schema {
         one_of(Phase::ALL.iter().map(|p| p.as_str()), "active")
+    }
+    pub fn contact_language() -> Schema {
+        one_of(ContactLanguage::ALL.iter().map(|l| l.as_str()), "fr")
     }
 }
 pub(crate) use names::solution_area as solution_area_schema;

@@ -3,6 +3,38 @@
 
 pub mod render;
 
+use crate::web::i18n::Lang;
+use cpor_domain::claim::Claim;
+use cpor_store::{Store, StoreError};
+
+/// The partner's language: the organisation has no language of its own yet, so it is the
+/// language the claim's creator chose for the portal, else English.
+pub async fn partner_language(store: &dyn Store, claim: &Claim) -> Result<Lang, StoreError> {
+    let Some(user) = claim.created_by else {
+        return Ok(Lang::default());
+    };
+    Ok(store
+        .account(user)
+        .await?
+        .and_then(|a| a.language)
+        .as_deref()
+        .and_then(Lang::parse)
+        .unwrap_or_default())
+}
+
+/// The customer's language: the customer contact's, else the partner's.
+pub async fn customer_language(store: &dyn Store, claim: &Claim) -> Result<Lang, StoreError> {
+    match claim
+        .fields
+        .customer_contact
+        .as_ref()
+        .and_then(|c| c.language)
+    {
+        Some(l) => Ok(l.into()),
+        None => partner_language(store, claim).await,
+    }
+}
+
 use async_trait::async_trait;
 use lettre::message::{Mailbox, header::ContentType};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};

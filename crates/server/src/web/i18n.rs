@@ -91,6 +91,18 @@ impl Lang {
     }
 }
 
+impl From<cpor_domain::claim::ContactLanguage> for Lang {
+    fn from(l: cpor_domain::claim::ContactLanguage) -> Lang {
+        use cpor_domain::claim::ContactLanguage as C;
+        match l {
+            C::En => Lang::En,
+            C::Fr => Lang::Fr,
+            C::PtBr => Lang::PtBr,
+            C::Sv => Lang::Sv,
+        }
+    }
+}
+
 /// Words in one language, and times in the operator's time zone.
 #[derive(Debug, Clone)]
 pub struct I18n {

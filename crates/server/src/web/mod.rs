@@ -5,6 +5,7 @@
 pub mod account;
 pub mod assets;
 pub mod claims;
+pub mod consent;
 pub mod cookies;
 pub mod error;
 pub mod form;

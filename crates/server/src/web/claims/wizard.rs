@@ -74,6 +74,9 @@ pub struct Values {
     pub customer_title: String,
     #[serde(default)]
     pub customer_email: String,
+    /// `en`, `fr`, `pt-BR`, `sv`, or empty for the partner's language.
+    #[serde(default)]
+    pub customer_language: String,
     #[serde(default)]
     pub technical_name: String,
     #[serde(default)]
@@ -105,6 +108,12 @@ impl Values {
                 })
         };
         let (customer_name, customer_title, customer_email) = contact(&f.customer_contact);
+        let customer_language = f
+            .customer_contact
+            .as_ref()
+            .and_then(|c| c.language)
+            .map(|l| l.to_string())
+            .unwrap_or_default();
         let (technical_name, technical_title, technical_email) = contact(&f.technical_contact);
         let (partner_name, partner_email) = f
             .partner_contact
@@ -130,6 +139,7 @@ impl Values {
             customer_name,
             customer_title,
             customer_email,
+            customer_language,
             technical_name,
             technical_title,
             technical_email,
@@ -373,14 +383,26 @@ pub async fn save(Path((id, step)): Path<(String, String)>, posted: Posted<Value
             let contact = |n: &str, t: Option<&str>, e: &str| -> Patch<ContactInput> {
                 match (clearable(n), t.and_then(clearable), clearable(e)) {
                     (None, None, None) => Patch::Null,
-                    (name, title, email) => Patch::Value(ContactInput { name, title, email }),
+                    (name, title, email) => Patch::Value(ContactInput {
+                        name,
+                        title,
+                        email,
+                        language: None,
+                    }),
                 }
             };
-            input.customer_contact = contact(
+            input.customer_contact = match contact(
                 &form.customer_name,
                 Some(&form.customer_title),
                 &form.customer_email,
-            );
+            ) {
+                // Only the customer contact has a language; empty means the partner's.
+                Patch::Value(c) => Patch::Value(ContactInput {
+                    language: clearable(&form.customer_language),
+                    ..c
+                }),
+                other => other,
+            };
             input.technical_contact = contact(
                 &form.technical_name,
                 Some(&form.technical_title),
