@@ -13,7 +13,7 @@ use cpor_domain::claim::{Command, Status, Thread};
 use cpor_domain::sample;
 use cpor_domain::values::{CommentBody, CommentId, Parse};
 use cpor_store::sqlite::SqliteStore;
-use cpor_store::{ClaimQuery, Store};
+use cpor_store::{ClaimCursor, ClaimQuery, Store};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -199,7 +199,7 @@ async fn list_latency(store: &Arc<dyn Store>, n: usize) -> (Duration, Duration) 
         })
         .await
         .unwrap();
-    let deep_cursor = first.items.last().map(|c| c.id);
+    let deep_cursor = first.items.last().map(|c| ClaimCursor::Newest(c.id));
     let mut times = Vec::with_capacity(n * 3);
     for i in 0..n * 3 {
         let q = match i % 3 {
@@ -212,13 +212,13 @@ async fn list_latency(store: &Arc<dyn Store>, n: usize) -> (Duration, Duration) 
             1 => ClaimQuery {
                 org_id: org,
                 status: Some(Status::Draft),
-                after: deep_cursor,
+                after: deep_cursor.clone(),
                 limit: 50,
                 ..Default::default()
             },
             _ => ClaimQuery {
                 status: Some(Status::Draft),
-                after: deep_cursor,
+                after: deep_cursor.clone(),
                 limit: 50,
                 ..Default::default()
             },

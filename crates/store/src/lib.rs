@@ -6,6 +6,7 @@
 mod command;
 mod conv;
 mod error;
+mod list;
 pub mod postgres;
 mod rows;
 pub mod sqlite;
@@ -16,7 +17,7 @@ pub use types::*;
 
 use async_trait::async_trait;
 use cpor_domain::Role;
-use cpor_domain::claim::{Claim, Event, Thread, Timer};
+use cpor_domain::claim::{Claim, Event, Status, Thread, Timer};
 use cpor_domain::jiff::civil::Date;
 use cpor_domain::jiff::{SignedDuration, Timestamp};
 use cpor_domain::keys::{AssociationKey, KeyHolder};
@@ -141,8 +142,12 @@ pub trait Store: Send + Sync {
     async fn claim(&self, id: ClaimId) -> Result<Option<Claim>>;
     /// The claim whose consent link has this hash.
     async fn claim_by_consent(&self, token_hash: &str) -> Result<Option<Claim>>;
-    /// Claims, newest first.
-    async fn claims(&self, query: &ClaimQuery) -> Result<Page<Claim, ClaimId>>;
+    /// A page of claims in the query's order, resuming after its cursor. A cursor of
+    /// another order is refused: `Domain`, a `cursor` field error (`invalid_format`).
+    async fn claims(&self, query: &ClaimQuery) -> Result<Page<Claim, ClaimCursor>>;
+    /// How many claims there are of each status (of one organisation, or all), every
+    /// status listed, in [`Status::ALL`] order.
+    async fn claim_counts(&self, org: Option<OrgId>) -> Result<Vec<(Status, u64)>>;
     /// Submitted and under-review claims, the oldest due first.
     async fn review_queue(
         &self,

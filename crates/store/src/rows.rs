@@ -20,6 +20,8 @@ pub struct ClaimRow {
     pub tenant_id: String,
     pub domain: String,
     pub name: String,
+    /// What the name order compares: [`crate::name_key`] of the name.
+    pub name_key: String,
     pub solution_area: &'static str,
     pub activity: &'static str,
     pub status: &'static str,
@@ -32,6 +34,8 @@ pub struct ClaimRow {
     pub created_at: i64,
     pub updated_at: i64,
     pub state: String,
+    /// The product lines (`claim_products`): product and subscription ID, in order.
+    pub products: Vec<(String, Option<String>)>,
 }
 
 impl ClaimRow {
@@ -48,6 +52,7 @@ impl ClaimRow {
             tenant_id: c.fields.tenant_id.to_string(),
             domain: c.fields.domain.to_string(),
             name: c.fields.name.to_string(),
+            name_key: crate::name_key(c.fields.name.as_str()),
             solution_area: c.fields.solution_area.as_str(),
             activity: c.fields.activity.as_str(),
             status: c.status.as_str(),
@@ -58,6 +63,17 @@ impl ClaimRow {
             created_at: micros(c.created_at),
             updated_at: micros(c.updated_at),
             state: serde_json::to_string(c)?,
+            products: c
+                .fields
+                .products
+                .iter()
+                .map(|l| {
+                    (
+                        l.product.to_string(),
+                        l.subscription_id.map(|s| s.to_string()),
+                    )
+                })
+                .collect(),
         })
     }
 }

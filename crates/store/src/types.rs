@@ -2,7 +2,7 @@
 
 use cpor_domain::claim::{Claim, Command, Event, Notification, Phase, Status, Thread, TimerKind};
 use cpor_domain::jiff::Timestamp;
-use cpor_domain::reference::SolutionArea;
+use cpor_domain::reference::{ProductId, SolutionArea};
 use cpor_domain::values::{
     ClaimId, CommentBody, CommentId, Email, MpnId, OrgId, PoeId, TenantId, UserId,
 };
@@ -64,7 +64,7 @@ pub struct CommandOutcome {
     pub created: bool,
 }
 
-/// Filters and position of a claim list (newest first).
+/// Filters, order and position of a claim list.
 #[derive(Debug, Clone, Default)]
 pub struct ClaimQuery {
     /// Partner users see their organisation's claims only.
@@ -74,11 +74,110 @@ pub struct ClaimQuery {
     pub solution_area: Option<SolutionArea>,
     pub mpn_id: Option<MpnId>,
     pub tenant_id: Option<TenantId>,
-    /// Words in the claim's name or the customer's domain (case-insensitive).
+    /// Claims with a product line of this product.
+    pub product: Option<ProductId>,
+    /// Claims last changed at or after this time (`updated_at`, inclusive).
+    pub updated_from: Option<Timestamp>,
+    /// Claims last changed at or before this time (`updated_at`, inclusive).
+    pub updated_to: Option<Timestamp>,
+    /// Words in the claim's name or the customer's domain (case-insensitive), or a
+    /// subscription ID (or the start of one, at least 4 characters) of one of the claim's
+    /// product lines.
     pub q: Option<String>,
-    /// The last id of the previous page.
-    pub after: Option<ClaimId>,
+    pub sort: ClaimSort,
+    /// Where the previous page ended (its `next`); a cursor of another sort is refused.
+    pub after: Option<ClaimCursor>,
     pub limit: u32,
+}
+
+/// The order of a claim list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum ClaimSort {
+    /// Newest created first (ids are UUIDv7, so by id, descending).
+    #[default]
+    Newest,
+    /// Last changed first (`updated_at` descending, then id descending).
+    LastChange,
+    /// By name, case-insensitive, A to Z (then id ascending).
+    Name,
+}
+
+/// Where a page of a claim list ended: the sort key of its last claim. Its text form
+/// (`Display`, `FromStr`) is compact; a `Newest` cursor is the bare claim id, as cursors
+/// were before lists had other orders.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ClaimCursor {
+    Newest(ClaimId),
+    LastChange(Timestamp, ClaimId),
+    /// The claim's name sort key (its name in lower case, see [`name_key`]) and id.
+    Name(String, ClaimId),
+}
+
+impl ClaimCursor {
+    /// The order this cursor is a position in.
+    pub fn sort(&self) -> ClaimSort {
+        match self {
+            ClaimCursor::Newest(_) => ClaimSort::Newest,
+            ClaimCursor::LastChange(..) => ClaimSort::LastChange,
+            ClaimCursor::Name(..) => ClaimSort::Name,
+        }
+    }
+
+    /// The cursor as a refusal when it is not a position in `sort`: a `cursor` field error
+    /// (`invalid_format`).
+    pub fn check(&self, sort: ClaimSort) -> crate::Result<()> {
+        if self.sort() == sort {
+            Ok(())
+        } else {
+            Err(cpor_domain::DomainError::one(
+                "cursor",
+                cpor_domain::ErrorCode::InvalidFormat,
+                "This cursor belongs to a list in another order; pass the next_cursor of the previous page.",
+            )
+            .into())
+        }
+    }
+}
+
+/// `<id>` (newest), `c:<updated_at in microseconds>:<id>` (last change),
+/// `n:<id>:<name key>` (name; the key comes last, as it may hold any character).
+impl std::fmt::Display for ClaimCursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ClaimCursor::Newest(id) => write!(f, "{id}"),
+            ClaimCursor::LastChange(t, id) => write!(f, "c:{}:{id}", t.as_microsecond()),
+            ClaimCursor::Name(key, id) => write!(f, "n:{id}:{key}"),
+        }
+    }
+}
+
+/// The text of a claim cursor is not one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("not a claim list cursor")]
+pub struct BadCursor;
+
+impl std::str::FromStr for ClaimCursor {
+    type Err = BadCursor;
+
+    fn from_str(s: &str) -> Result<Self, BadCursor> {
+        let id = |s: &str| s.parse::<ClaimId>().map_err(|_| BadCursor);
+        if let Some(rest) = s.strip_prefix("c:") {
+            let (t, i) = rest.split_once(':').ok_or(BadCursor)?;
+            let us: i64 = t.parse().map_err(|_| BadCursor)?;
+            let t = Timestamp::from_microsecond(us).map_err(|_| BadCursor)?;
+            Ok(ClaimCursor::LastChange(t, id(i)?))
+        } else if let Some(rest) = s.strip_prefix("n:") {
+            let (i, key) = rest.split_once(':').ok_or(BadCursor)?;
+            Ok(ClaimCursor::Name(key.to_string(), id(i)?))
+        } else {
+            Ok(ClaimCursor::Newest(id(s)?))
+        }
+    }
+}
+
+/// What a claim's name sorts by: the name in lower case (Unicode), compared byte by byte.
+pub fn name_key(name: &str) -> String {
+    name.to_lowercase()
 }
 
 /// A page of a list and where the next one starts.

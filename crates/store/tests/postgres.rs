@@ -34,6 +34,10 @@ async fn the_etag_migration_rebuilds_claims_as_replay_does() {
     let store: Arc<dyn Store> = Arc::new(PgStore::connect(&db, 4).await.expect("connect"));
     let w = suite::World::new(store.clone()).await;
     let id = w.submitted(&w.adatum, suite::teams("Old")).await;
+    let mut names = Vec::new();
+    for name in ["Öst", "ölund"] {
+        names.push(w.create(&w.adatum, suite::teams(name)).await);
+    }
     let mail = Command::RecordEmail {
         template: Template::Approved,
         to: Email::parse("p@adatum.example").unwrap(),
@@ -60,7 +64,10 @@ async fn the_etag_migration_rebuilds_claims_as_replay_does() {
          ALTER TABLE api_tokens DROP COLUMN id, DROP COLUMN name, DROP COLUMN expires_at,
              DROP COLUMN revoked_at, DROP COLUMN last_used_at;
          ALTER TABLE users DROP COLUMN password_hash, DROP COLUMN language,
-             DROP COLUMN disabled_at;",
+             DROP COLUMN disabled_at;
+         DROP TABLE claim_products;
+         DROP INDEX claims_org_updated, claims_updated;
+         ALTER TABLE claims DROP COLUMN name_key;",
         later.as_microsecond()
     )))
     .execute(&mut conn)
@@ -88,4 +95,5 @@ async fn the_etag_migration_rebuilds_claims_as_replay_does() {
         .map(|t| t.id)
         .collect();
     assert_eq!(ids, ["token-hash-1"]);
+    suite::lists::the_claim_lists_migration_filled_names_and_products(&store, id, &names).await;
 }

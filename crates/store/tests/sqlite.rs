@@ -69,6 +69,7 @@ async fn the_etag_migration_rebuilds_claims_as_replay_does() {
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(dir.path()).expect("open"));
     let w = suite::World::new(store.clone()).await;
     let id = w.submitted(&w.adatum, suite::teams("Old")).await;
+    let names = names_to_sort(&w).await;
     let mail = Command::RecordEmail {
         template: Template::Approved,
         to: Email::parse("p@adatum.example").unwrap(),
@@ -90,6 +91,7 @@ async fn the_etag_migration_rebuilds_claims_as_replay_does() {
              updated_at = {};
          DROP INDEX jobs_failing;
          ALTER TABLE jobs DROP COLUMN parked;
+         {UNDO_CLAIM_LISTS}
          {UNDO_WEB_SIGN_IN}
          PRAGMA user_version = 1;",
         later.as_microsecond()
@@ -105,7 +107,24 @@ async fn the_etag_migration_rebuilds_claims_as_replay_does() {
         Some(migrated)
     );
     the_web_sign_in_migration_kept_the_tokens(&store).await;
+    suite::lists::the_claim_lists_migration_filled_names_and_products(&store, id, &names).await;
 }
+
+/// Claims whose names the claim lists migration (5) must key in code, not in SQL.
+async fn names_to_sort(w: &suite::World) -> Vec<cpor_domain::values::ClaimId> {
+    let mut ids = Vec::new();
+    for name in ["Öst", "ölund"] {
+        ids.push(w.create(&w.adatum, suite::teams(name)).await);
+    }
+    ids
+}
+
+/// What migration 5 (claim lists) adds, taken away again.
+const UNDO_CLAIM_LISTS: &str = "
+    DROP TABLE claim_products;
+    DROP INDEX claims_org_updated; DROP INDEX claims_updated;
+    DROP INDEX claims_org_name; DROP INDEX claims_name;
+    ALTER TABLE claims DROP COLUMN name_key;";
 
 /// What migration 4 (web sign-in) adds, taken away again.
 const UNDO_WEB_SIGN_IN: &str = "

@@ -23,7 +23,7 @@ use cpor_domain::reference::{ProductId, Program, SolutionArea};
 use cpor_domain::values::{
     ClaimId, CommentBody as Comment, DisputeDetails, MpnId, Parse, Reason, TenantId,
 };
-use cpor_store::{ClaimQuery, CommandOutcome};
+use cpor_store::{ClaimCursor, ClaimQuery, CommandOutcome};
 use serde::Deserialize;
 
 /// The claim as a response, with its `ETag`.
@@ -123,8 +123,9 @@ pub async fn list(
         mpn_id: opt::<MpnId>("mpn_id", &p.mpn_id, &mut errors),
         tenant_id: opt::<TenantId>("tenant_id", &p.tenant_id, &mut errors),
         q: p.q.clone(),
-        after: page::decode(p.cursor.as_deref(), &mut errors),
+        after: page::decode::<ClaimCursor>(p.cursor.as_deref(), &mut errors),
         limit: page::limit(p.limit.as_deref(), &mut errors),
+        ..Default::default()
     };
     if !errors.is_empty() {
         return Err(ApiError::invalid(errors));

@@ -10,13 +10,13 @@ mod tx;
 
 use crate::rows::micros;
 use crate::{
-    Account, ClaimQuery, CommandOutcome, CommandRequest, Comment, FailingJob, ImportSummary, Job,
-    JobStats, LinkPurpose, MAX_JOB_ATTEMPTS, Page, Result, Retry, Session, Store, StoreError,
-    TokenInfo, User,
+    Account, ClaimCursor, ClaimQuery, CommandOutcome, CommandRequest, Comment, FailingJob,
+    ImportSummary, Job, JobStats, LinkPurpose, MAX_JOB_ATTEMPTS, Page, Result, Retry, Session,
+    Store, StoreError, TokenInfo, User,
 };
 use async_trait::async_trait;
 use cpor_domain::Role;
-use cpor_domain::claim::{Claim, Event, Thread, Timer};
+use cpor_domain::claim::{Claim, Event, Status, Thread, Timer};
 use cpor_domain::jiff::civil::Date;
 use cpor_domain::jiff::{SignedDuration, Timestamp};
 use cpor_domain::keys::{AssociationKey, KeyHolder};
@@ -541,8 +541,12 @@ impl Store for PgStore {
         queries::claim_by_consent(&mut *self.conn().await?, token_hash).await
     }
 
-    async fn claims(&self, query: &ClaimQuery) -> Result<Page<Claim, ClaimId>> {
+    async fn claims(&self, query: &ClaimQuery) -> Result<Page<Claim, ClaimCursor>> {
         queries::claims(&mut *self.conn().await?, query).await
+    }
+
+    async fn claim_counts(&self, org: Option<OrgId>) -> Result<Vec<(Status, u64)>> {
+        queries::claim_counts(&mut *self.conn().await?, org).await
     }
 
     async fn review_queue(

@@ -2,9 +2,10 @@
 
 use super::error::{col, map};
 use crate::conv::{parse, parse_value};
+use crate::list;
 use crate::rows::{from_micros, micros};
-use crate::{ClaimQuery, Comment, Page, Result, User};
-use cpor_domain::claim::{Claim, Event, Thread, Timer, TimerKind};
+use crate::{ClaimCursor, ClaimQuery, Comment, Page, Result, User};
+use cpor_domain::claim::{Claim, Event, Status, Thread, Timer, TimerKind};
 use cpor_domain::jiff::Timestamp;
 use cpor_domain::jiff::civil::Date;
 use cpor_domain::keys::{AssociationKey, KeyHolder};
@@ -165,56 +166,65 @@ pub async fn key_holder(c: &mut PgConnection, key: &AssociationKey) -> Result<Op
     r.as_ref().map(holder_of).transpose()
 }
 
-pub async fn claims(c: &mut PgConnection, q: &ClaimQuery) -> Result<Page<Claim, ClaimId>> {
-    let mut b: QueryBuilder<sqlx::Postgres> =
-        QueryBuilder::new("SELECT state FROM claims WHERE TRUE");
-    let eq = |b: &mut QueryBuilder<sqlx::Postgres>, col: &str, v: Option<String>| {
-        if let Some(v) = v {
-            b.push(format!(" AND {col} = ")).push_bind(v);
+/// A page of claims in the query's order (see [`crate::list`]).
+pub async fn claims(c: &mut PgConnection, q: &ClaimQuery) -> Result<Page<Claim, ClaimCursor>> {
+    let mut b: QueryBuilder<sqlx::Postgres> = QueryBuilder::new("");
+    for piece in list::claims_statement(q, &list::POSTGRES)? {
+        match piece {
+            list::Piece::Sql(s) => {
+                b.push(s);
+            }
+            list::Piece::Text(v) => {
+                b.push_bind(v);
+            }
+            list::Piece::Int(v) => {
+                b.push_bind(v);
+            }
         }
-    };
-    eq(&mut b, "org_id", q.org_id.map(|v| v.to_string()));
-    eq(&mut b, "status", q.status.map(|v| v.as_str().to_string()));
-    eq(&mut b, "phase", q.phase.map(|v| v.as_str().to_string()));
-    eq(
-        &mut b,
-        "solution_area",
-        q.solution_area.map(|v| v.as_str().to_string()),
-    );
-    eq(&mut b, "mpn_id", q.mpn_id.as_ref().map(|v| v.to_string()));
-    eq(&mut b, "tenant_id", q.tenant_id.map(|v| v.to_string()));
-    if let Some(after) = q.after {
-        b.push(" AND id < ").push_bind(after.to_string());
     }
-    if let Some(words) = q.q.as_deref().map(str::trim).filter(|w| !w.is_empty()) {
-        let pattern = format!(
-            "%{}%",
-            words
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        );
-        b.push(" AND (name ILIKE ")
-            .push_bind(pattern.clone())
-            .push(" OR domain ILIKE ")
-            .push_bind(pattern)
-            .push(")");
-    }
-    b.push(" ORDER BY id DESC LIMIT ")
-        .push_bind(i64::from(q.limit) + 1);
-    let mut states: Vec<String> = b.build_query_scalar().fetch_all(c).await.map_err(map)?;
-    let more = states.len() > q.limit as usize;
-    states.truncate(q.limit as usize);
-    let items: Vec<Claim> = states
+    let rows = b.build().fetch_all(c).await.map_err(map)?;
+    let rows = rows
         .iter()
-        .map(|s| serde_json::from_str(s))
-        .collect::<std::result::Result<_, _>>()?;
-    let next = if more {
-        items.last().map(|c| c.id)
-    } else {
-        None
-    };
-    Ok(Page { items, next })
+        .map(|r| {
+            Ok(list::Row {
+                state: col(r, "state")?,
+                updated_at: col(r, "updated_at")?,
+                name_key: col(r, "name_key")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    list::page_of(rows, q)
+}
+
+/// Claims per status, every status listed, in [`Status::ALL`] order.
+pub async fn claim_counts(c: &mut PgConnection, org: Option<OrgId>) -> Result<Vec<(Status, u64)>> {
+    // Two statements, so that each counts on its own index (claims_org_status, claims_status).
+    let rows = match org {
+        Some(org) => {
+            sqlx::query(
+                "SELECT status, count(*) AS n FROM claims WHERE org_id = $1 GROUP BY status",
+            )
+            .bind(org.to_string())
+            .fetch_all(c)
+            .await
+        }
+        None => {
+            sqlx::query("SELECT status, count(*) AS n FROM claims GROUP BY status")
+                .fetch_all(c)
+                .await
+        }
+    }
+    .map_err(map)?;
+    let found = rows
+        .iter()
+        .map(|r| {
+            Ok((
+                parse_value::<Status>(&col::<String>(r, "status")?)?,
+                col::<i64>(r, "n")?,
+            ))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(list::counts(found))
 }
 
 pub async fn review_queue(

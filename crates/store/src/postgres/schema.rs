@@ -1,7 +1,7 @@
 //! Migrations, applied under an advisory lock so that several processes starting at
 //! once apply each exactly once.
 
-use super::error::map;
+use super::error::{col, map};
 use crate::Result;
 use cpor_domain::reference::Catalog;
 use sqlx::PgPool;
@@ -11,7 +11,10 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0002_etag.sql"),
     include_str!("../../migrations/postgres/0003_parked_jobs.sql"),
     include_str!("../../migrations/postgres/0004_web_sign_in.sql"),
+    include_str!("../../migrations/postgres/0005_claim_lists.sql"),
 ];
+/// The migration that adds `claims.name_key`, which [`fill_name_keys`] completes.
+const NAME_KEY_MIGRATION: usize = 5;
 /// An arbitrary constant naming cpor's migration lock.
 const LOCK: i64 = 0x0C90_2026;
 
@@ -46,6 +49,9 @@ async fn apply(conn: &mut sqlx::PgConnection) -> Result<()> {
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(applied) {
         let mut tx = sqlx::Connection::begin(&mut *conn).await.map_err(map)?;
         sqlx::raw_sql(*sql).execute(&mut *tx).await.map_err(map)?;
+        if i + 1 == NAME_KEY_MIGRATION {
+            fill_name_keys(&mut tx).await?;
+        }
         sqlx::query("INSERT INTO schema_migrations (version) VALUES ($1)")
             .bind((i + 1) as i32)
             .execute(&mut *tx)
@@ -73,6 +79,27 @@ async fn apply(conn: &mut sqlx::PgConnection) -> Result<()> {
             .await
             .map_err(map)?;
         }
+    }
+    Ok(())
+}
+
+/// The name keys SQL `lower()` under the byte-order collation cannot make (names with
+/// other than ASCII characters).
+async fn fill_name_keys(conn: &mut sqlx::PgConnection) -> Result<()> {
+    let rows =
+        sqlx::query("SELECT id, name FROM claims WHERE octet_length(name) <> char_length(name)")
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(map)?;
+    for r in rows {
+        let id: String = col(&r, "id")?;
+        let name: String = col(&r, "name")?;
+        sqlx::query("UPDATE claims SET name_key = $2 WHERE id = $1")
+            .bind(id)
+            .bind(crate::name_key(&name))
+            .execute(&mut *conn)
+            .await
+            .map_err(map)?;
     }
     Ok(())
 }

@@ -117,10 +117,10 @@ impl CommandTx for PgTx {
         let r = ClaimRow::of(claim)?;
         sqlx::query(
             "INSERT INTO claims (id, org_id, mpn_id, tenant_id, domain, name, solution_area, activity, status,
-                 phase, queue_due, consent_token_hash, version, created_at, updated_at, state)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+                 phase, queue_due, consent_token_hash, version, created_at, updated_at, state, name_key)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
         )
-        .bind(r.id)
+        .bind(&r.id)
         .bind(r.org_id)
         .bind(r.mpn_id)
         .bind(r.tenant_id)
@@ -136,10 +136,11 @@ impl CommandTx for PgTx {
         .bind(r.created_at)
         .bind(r.updated_at)
         .bind(r.state)
+        .bind(r.name_key)
         .execute(&mut *self.tx)
         .await
         .map_err(map)?;
-        Ok(())
+        insert_products(&mut self.tx, &r.id, r.products).await
     }
 
     async fn update_claim(&mut self, claim: &Claim) -> Result<()> {
@@ -147,10 +148,10 @@ impl CommandTx for PgTx {
         let done = sqlx::query(
             "UPDATE claims SET mpn_id = $2, tenant_id = $3, domain = $4, name = $5, solution_area = $6,
                  activity = $7, status = $8, phase = $9, queue_due = $10, consent_token_hash = $11,
-                 version = $12, updated_at = $13, state = $14
+                 version = $12, updated_at = $13, state = $14, name_key = $15
              WHERE id = $1",
         )
-        .bind(r.id)
+        .bind(&r.id)
         .bind(r.mpn_id)
         .bind(r.tenant_id)
         .bind(r.domain)
@@ -164,6 +165,7 @@ impl CommandTx for PgTx {
         .bind(r.version)
         .bind(r.updated_at)
         .bind(r.state)
+        .bind(r.name_key)
         .execute(&mut *self.tx)
         .await
         .map_err(map)?;
@@ -173,12 +175,18 @@ impl CommandTx for PgTx {
                 claim.id
             )));
         }
-        Ok(())
+        sqlx::query("DELETE FROM claim_products WHERE claim_id = $1")
+            .bind(&r.id)
+            .execute(&mut *self.tx)
+            .await
+            .map_err(map)?;
+        insert_products(&mut self.tx, &r.id, r.products).await
     }
 
     async fn delete_claim(&mut self, id: ClaimId) -> Result<()> {
         for sql in [
             "DELETE FROM claims WHERE id = $1",
+            "DELETE FROM claim_products WHERE claim_id = $1",
             "DELETE FROM claim_events WHERE claim_id = $1",
             "DELETE FROM comments WHERE claim_id = $1",
             "DELETE FROM poe WHERE claim_id = $1",
@@ -335,6 +343,30 @@ pub async fn complete_job(
     .bind(micros(now))
     .bind(outcome)
     .execute(c)
+    .await
+    .map_err(map)?;
+    Ok(())
+}
+
+/// Writes a claim's product lines (in one statement, however many).
+async fn insert_products(
+    tx: &mut Transaction<'static, Postgres>,
+    claim: &str,
+    lines: Vec<(String, Option<String>)>,
+) -> Result<()> {
+    if lines.is_empty() {
+        return Ok(());
+    }
+    let (products, subscriptions): (Vec<String>, Vec<Option<String>>) = lines.into_iter().unzip();
+    sqlx::query(
+        "INSERT INTO claim_products (claim_id, line, product, subscription_id)
+         SELECT $1, (t.ord - 1)::int, t.product, t.subscription_id
+         FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS t(product, subscription_id, ord)",
+    )
+    .bind(claim)
+    .bind(products)
+    .bind(subscriptions)
+    .execute(&mut **tx)
     .await
     .map_err(map)?;
     Ok(())

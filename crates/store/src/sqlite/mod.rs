@@ -11,13 +11,13 @@ mod writer;
 
 use crate::rows::micros;
 use crate::{
-    Account, ClaimQuery, CommandOutcome, CommandRequest, Comment, FailingJob, ImportSummary, Job,
-    JobStats, LinkPurpose, MAX_JOB_ATTEMPTS, Page, Result, Retry, Session, Store, StoreError,
-    TokenInfo, User,
+    Account, ClaimCursor, ClaimQuery, CommandOutcome, CommandRequest, Comment, FailingJob,
+    ImportSummary, Job, JobStats, LinkPurpose, MAX_JOB_ATTEMPTS, Page, Result, Retry, Session,
+    Store, StoreError, TokenInfo, User,
 };
 use async_trait::async_trait;
 use cpor_domain::Role;
-use cpor_domain::claim::{Claim, Event, Thread, Timer};
+use cpor_domain::claim::{Claim, Event, Status, Thread, Timer};
 use cpor_domain::jiff::civil::Date;
 use cpor_domain::jiff::{SignedDuration, Timestamp};
 use cpor_domain::keys::{AssociationKey, KeyHolder};
@@ -492,9 +492,15 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn claims(&self, query: &ClaimQuery) -> Result<Page<Claim, ClaimId>> {
+    async fn claims(&self, query: &ClaimQuery) -> Result<Page<Claim, ClaimCursor>> {
         let q = query.clone();
         self.readers.read(move |c| queries::claims(c, &q)).await
+    }
+
+    async fn claim_counts(&self, org: Option<OrgId>) -> Result<Vec<(Status, u64)>> {
+        self.readers
+            .read(move |c| queries::claim_counts(c, org))
+            .await
     }
 
     async fn review_queue(

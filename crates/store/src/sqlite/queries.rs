@@ -2,9 +2,10 @@
 //! read pool.
 
 use crate::conv::{parse, parse_value};
+use crate::list;
 use crate::rows::{from_micros, micros};
-use crate::{ClaimQuery, Comment, FailingJob, Job, JobKind, Page, Result, User};
-use cpor_domain::claim::{Claim, Event, Thread, Timer, TimerKind};
+use crate::{ClaimCursor, ClaimQuery, Comment, FailingJob, Job, JobKind, Page, Result, User};
+use cpor_domain::claim::{Claim, Event, Status, Thread, Timer, TimerKind};
 use cpor_domain::jiff::Timestamp;
 use cpor_domain::keys::{AssociationKey, KeyHolder};
 use cpor_domain::reference::{Location, Organisation, Subscription, TenantRecord};
@@ -179,56 +180,56 @@ fn claims_of(rows: Vec<String>) -> Result<Vec<Claim>> {
     rows.iter().map(|s| Ok(serde_json::from_str(s)?)).collect()
 }
 
-/// A page of claims, newest first. Every filter is an equality on an indexed column
-/// ending in `id`, so SQLite walks the index from the cursor and stops at the limit.
-pub fn claims(conn: &Connection, q: &ClaimQuery) -> Result<Page<Claim, ClaimId>> {
-    let mut sql = String::from("SELECT state, id FROM claims WHERE 1 = 1");
+/// A page of claims in the query's order (see [`crate::list`]).
+pub fn claims(conn: &Connection, q: &ClaimQuery) -> Result<Page<Claim, ClaimCursor>> {
+    let mut sql = String::new();
     let mut args: Vec<Value> = Vec::new();
-    let mut eq = |col: &str, v: Option<String>| {
-        if let Some(v) = v {
-            sql.push_str(&format!(" AND {col} = ?"));
-            args.push(Value::Text(v));
+    for piece in list::claims_statement(q, &list::SQLITE)? {
+        match piece {
+            list::Piece::Sql(s) => sql.push_str(&s),
+            list::Piece::Text(v) => {
+                sql.push('?');
+                args.push(Value::Text(v));
+            }
+            list::Piece::Int(v) => {
+                sql.push('?');
+                args.push(Value::Integer(v));
+            }
         }
-    };
-    eq("org_id", q.org_id.map(|v| v.to_string()));
-    eq("status", q.status.map(|v| v.as_str().to_string()));
-    eq("phase", q.phase.map(|v| v.as_str().to_string()));
-    eq(
-        "solution_area",
-        q.solution_area.map(|v| v.as_str().to_string()),
-    );
-    eq("mpn_id", q.mpn_id.as_ref().map(|v| v.to_string()));
-    eq("tenant_id", q.tenant_id.map(|v| v.to_string()));
-    if let Some(after) = q.after {
-        sql.push_str(" AND id < ?");
-        args.push(Value::Text(after.to_string()));
     }
-    if let Some(words) = q.q.as_deref().map(str::trim).filter(|w| !w.is_empty()) {
-        sql.push_str(" AND (name LIKE ? ESCAPE '\\' OR domain LIKE ? ESCAPE '\\')");
-        let pattern = format!(
-            "%{}%",
-            words
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        );
-        args.push(Value::Text(pattern.clone()));
-        args.push(Value::Text(pattern.to_lowercase()));
-    }
-    sql.push_str(" ORDER BY id DESC LIMIT ?");
-    args.push(Value::Integer(i64::from(q.limit) + 1));
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params_from_iter(args), |r| r.get::<_, String>("state"))?;
-    let mut states = rows.collect::<rusqlite::Result<Vec<String>>>()?;
-    let more = states.len() > q.limit as usize;
-    states.truncate(q.limit as usize);
-    let items = claims_of(states)?;
-    let next = if more {
-        items.last().map(|c| c.id)
-    } else {
-        None
+    let rows = stmt.query_map(params_from_iter(args), |r| {
+        Ok(list::Row {
+            state: r.get("state")?,
+            updated_at: r.get("updated_at")?,
+            name_key: r.get("name_key")?,
+        })
+    })?;
+    let rows = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    list::page_of(rows, q)
+}
+
+/// Claims per status, every status listed, in [`Status::ALL`] order.
+pub fn claim_counts(conn: &Connection, org: Option<OrgId>) -> Result<Vec<(Status, u64)>> {
+    // Two statements, so that each counts on its own index (claims_org_status, claims_status).
+    let row = |r: &rusqlite::Row| Ok((r.get::<_, String>("status")?, r.get::<_, i64>("n")?));
+    let rows = match org {
+        Some(org) => conn
+            .prepare_cached(
+                "SELECT status, count(*) AS n FROM claims WHERE org_id = ?1 GROUP BY status",
+            )?
+            .query_map([org.to_string()], row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?,
+        None => conn
+            .prepare_cached("SELECT status, count(*) AS n FROM claims GROUP BY status")?
+            .query_map([], row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?,
     };
-    Ok(Page { items, next })
+    let mut found = Vec::new();
+    for (status, n) in rows {
+        found.push((parse_value::<Status>(&status)?, n));
+    }
+    Ok(list::counts(found))
 }
 
 pub fn review_queue(

@@ -10,7 +10,10 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0002_etag.sql"),
     include_str!("../../migrations/sqlite/0003_parked_jobs.sql"),
     include_str!("../../migrations/sqlite/0004_web_sign_in.sql"),
+    include_str!("../../migrations/sqlite/0005_claim_lists.sql"),
 ];
+/// The migration that adds `claims.name_key`, which [`fill_name_keys`] completes.
+const NAME_KEY_MIGRATION: usize = 5;
 
 pub fn migrate(conn: &mut Connection) -> Result<()> {
     let applied: usize =
@@ -18,11 +21,30 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(applied) {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
+        if i + 1 == NAME_KEY_MIGRATION {
+            fill_name_keys(&tx)?;
+        }
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;
         tx.commit()?;
         tracing::info!(migration = i + 1, "applied SQLite migration");
     }
     seed(conn)
+}
+
+/// The name keys SQL `lower()` cannot make (names with other than ASCII characters).
+fn fill_name_keys(conn: &Connection) -> Result<()> {
+    let mut stmt = conn
+        .prepare("SELECT id, name FROM claims WHERE length(CAST(name AS BLOB)) <> length(name)")?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((r.get::<_, String>("id")?, r.get::<_, String>("name")?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut update = conn.prepare("UPDATE claims SET name_key = ?2 WHERE id = ?1")?;
+    for (id, name) in rows {
+        update.execute(params![id, crate::name_key(&name)])?;
+    }
+    Ok(())
 }
 
 /// Seeds the catalog (docs/product.md, reference data) into an empty database.

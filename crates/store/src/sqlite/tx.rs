@@ -111,8 +111,8 @@ impl CommandTx for SqliteTx<'_> {
         self.conn
             .prepare_cached(
                 "INSERT INTO claims (id, org_id, mpn_id, tenant_id, domain, name, solution_area, activity, status,
-                     phase, queue_due, consent_token_hash, version, created_at, updated_at, state)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                     phase, queue_due, consent_token_hash, version, created_at, updated_at, state, name_key)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
             )?
             .execute(params![
                 r.id,
@@ -130,9 +130,10 @@ impl CommandTx for SqliteTx<'_> {
                 r.version,
                 r.created_at,
                 r.updated_at,
-                r.state
+                r.state,
+                r.name_key
             ])?;
-        Ok(())
+        write_products(self.conn, &r)
     }
 
     async fn update_claim(&mut self, claim: &Claim) -> Result<()> {
@@ -142,7 +143,7 @@ impl CommandTx for SqliteTx<'_> {
             .prepare_cached(
                 "UPDATE claims SET mpn_id = ?2, tenant_id = ?3, domain = ?4, name = ?5, solution_area = ?6,
                      activity = ?7, status = ?8, phase = ?9, queue_due = ?10, consent_token_hash = ?11,
-                     version = ?12, updated_at = ?13, state = ?14
+                     version = ?12, updated_at = ?13, state = ?14, name_key = ?15
                  WHERE id = ?1",
             )?
             .execute(params![
@@ -159,7 +160,8 @@ impl CommandTx for SqliteTx<'_> {
                 r.consent_token_hash,
                 r.version,
                 r.updated_at,
-                r.state
+                r.state,
+                r.name_key
             ])?;
         if n != 1 {
             return Err(StoreError::internal_msg(format!(
@@ -167,13 +169,14 @@ impl CommandTx for SqliteTx<'_> {
                 claim.id
             )));
         }
-        Ok(())
+        write_products(self.conn, &r)
     }
 
     async fn delete_claim(&mut self, id: ClaimId) -> Result<()> {
         let id = id.to_string();
         for sql in [
             "DELETE FROM claims WHERE id = ?1",
+            "DELETE FROM claim_products WHERE claim_id = ?1",
             "DELETE FROM claim_events WHERE claim_id = ?1",
             "DELETE FROM comments WHERE claim_id = ?1",
             "DELETE FROM poe WHERE claim_id = ?1",
@@ -320,6 +323,19 @@ impl CommandTx for SqliteTx<'_> {
     async fn complete_job(&mut self, id: i64, now: Timestamp, outcome: &str) -> Result<()> {
         complete_job(self.conn, id, now, outcome)
     }
+}
+
+/// Replaces the claim's product lines with those of its row.
+fn write_products(conn: &Connection, r: &ClaimRow) -> Result<()> {
+    conn.prepare_cached("DELETE FROM claim_products WHERE claim_id = ?1")?
+        .execute([&r.id])?;
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO claim_products (claim_id, line, product, subscription_id) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for (line, (product, subscription)) in r.products.iter().enumerate() {
+        stmt.execute(params![r.id, line as i64, product, subscription])?;
+    }
+    Ok(())
 }
 
 /// Marks a job done. E-mail payloads lose the consent link's secret: once sent, only

@@ -2,6 +2,8 @@
 
 #[allow(unused_imports)] // Not every test binary runs the cases.
 pub use super::accounts::*;
+#[allow(unused_imports)]
+pub use super::lists::*;
 use super::*;
 use cpor_domain::ErrorCode;
 use cpor_domain::claim::{EventKind, Phase, Status, Template, Thread, TimerKind, replay};

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod cases;
+pub mod lists;
 
 use cpor_domain::claim::{ClaimInput, Command, ConsentSecret};
 use cpor_domain::jiff::{SignedDuration, Timestamp};
@@ -214,6 +215,10 @@ macro_rules! conformance {
             idempotent_requests_answer_the_first_outcome,
             pages_are_stable_and_complete,
             filters_select_the_right_claims,
+            each_order_pages_through_every_claim_once,
+            a_cursor_of_another_order_is_refused,
+            the_product_last_change_and_subscription_filters_select_the_right_claims,
+            claim_counts_list_every_status,
             the_review_queue_is_oldest_due_first,
             deleting_a_draft_removes_it_and_its_timers,
             the_directory_import_replaces_each_tenant,

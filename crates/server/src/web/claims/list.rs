@@ -13,8 +13,8 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use cpor_domain::claim::{Claim, Phase, Status};
 use cpor_domain::reference::SolutionArea;
-use cpor_domain::values::{ClaimId, MpnId, Parse, TenantId};
-use cpor_store::ClaimQuery;
+use cpor_domain::values::{MpnId, Parse, TenantId};
+use cpor_store::{ClaimCursor, ClaimQuery};
 use serde::Deserialize;
 
 /// The list's filters, as the filter form sends them.
@@ -70,7 +70,7 @@ impl Filters {
         // A tenant ID typed in the search box filters by tenant.
         let tenant_id = q.as_deref().and_then(|s| TenantId::parse(s).ok());
         let mut errors = Vec::new();
-        let query = ClaimQuery {
+        let mut query = ClaimQuery {
             org_id: viewer.principal().claim_scope(),
             status: opt::<Status>(&self.status, &mut bad, "status"),
             phase: opt::<Phase>(&self.phase, &mut bad, "phase"),
@@ -78,10 +78,16 @@ impl Filters {
             mpn_id: opt::<MpnId>(&self.mpn_id, &mut bad, "mpn_id"),
             q: if tenant_id.is_some() { None } else { q },
             tenant_id,
-            after: page::decode::<ClaimId>(self.cursor.as_deref(), &mut errors),
+            after: page::decode::<ClaimCursor>(self.cursor.as_deref(), &mut errors),
             limit,
+            ..Default::default()
         };
-        if !errors.is_empty() {
+        // A cursor of a list in another order is no position in this one: the first page.
+        let foreign = query.after.as_ref().is_some_and(|c| c.sort() != query.sort);
+        if foreign {
+            query.after = None;
+        }
+        if !errors.is_empty() || foreign {
             bad.push("cursor".into());
         }
         (query, bad)
