@@ -604,3 +604,89 @@ async fn org_user_id(_html: &str, name: &str, admin: &Visitor<'_>) -> String {
         .id
         .to_string()
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reviewer_takes_a_claim_from_the_queue_asks_for_information_and_approves() {
+    let t = TestApp::start().await;
+    let id = t
+        .create(ADMIN, m365("For review", "1234567", &["teams"]))
+        .await;
+    t.upload(&id, ADMIN, "sow.pdf", pdf()).await;
+    t.ok(
+        &format!("/api/v1/claims/{id}/submit"),
+        ADMIN,
+        serde_json::json!({}),
+    )
+    .await;
+    let mut rui = Visitor::new(&t);
+    rui.sign_in("operator:reviewer").await;
+    let queue = rui.get("/review").await;
+    assert_eq!(queue.status, StatusCode::OK);
+    assert!(
+        queue.has("For review") && queue.has("Adatum"),
+        "{}",
+        queue.html
+    );
+    assert!(queue.has(">On time<"), "SLA in words");
+    let csrf = queue.csrf();
+    let taken = rui
+        .post(&format!("/claims/{id}/review/take"), &[("_csrf", &csrf)])
+        .await;
+    assert!(taken.has("is working on this claim"), "{}", taken.html);
+    // Another reviewer sees who has it and must take it over explicitly.
+    let mine = rui.get("/review?only=mine").await;
+    assert!(mine.has("For review"));
+    let page = rui.get(&format!("/claims/{id}")).await;
+    assert!(
+        page.has("Partner and tenant") && page.has("contoso.com"),
+        "directory facts"
+    );
+    assert!(
+        page.has("<iframe class=\"preview\" sandbox"),
+        "PDF preview in a sandboxed frame"
+    );
+    rui.post(&format!("/claims/{id}/review/start"), &[("_csrf", &csrf)])
+        .await;
+    // A request without a comment is refused beside the field, and nothing changes.
+    let refused = rui
+        .post(
+            &format!("/claims/{id}/review/request-info"),
+            &[("_csrf", &csrf), ("reasons", "missing_poe")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(t.claim(&id).await["status"], "under_review");
+    rui.post(
+        &format!("/claims/{id}/review/request-info"),
+        &[
+            ("_csrf", &csrf),
+            ("reasons", "missing_poe"),
+            ("reasons", "missing_customer_signature"),
+            ("comment", "Please add the signed SOW."),
+        ],
+    )
+    .await;
+    assert_eq!(t.claim(&id).await["status"], "partner_action_required");
+    // The partner sees the reasons in words and answers.
+    let mut ines = Visitor::new(&t);
+    ines.sign_in(ADMIN).await;
+    let par = ines.get(&format!("/claims/{id}")).await;
+    assert!(par.has("Missing customer signature") && par.has("Please add the signed SOW."));
+    assert!(
+        !par.has("is working on this claim"),
+        "partners do not see the reviewer"
+    );
+    ines.post(
+        &format!("/claims/{id}/resubmit"),
+        &[("_csrf", &par.csrf()), ("comment", "Added.")],
+    )
+    .await;
+    assert_eq!(t.claim(&id).await["status"], "under_review");
+    let approved = rui
+        .post(&format!("/claims/{id}/review/approve"), &[("_csrf", &csrf)])
+        .await;
+    assert_eq!(approved.url, format!("/claims/{id}?notice=approve"));
+    assert_eq!(t.claim(&id).await["phase"], "consent_pending");
+    // Partners have no queue.
+    assert_eq!(ines.get("/review").await.status, StatusCode::FORBIDDEN);
+}

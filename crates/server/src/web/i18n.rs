@@ -134,6 +134,14 @@ impl I18n {
         self.ta(key, &[(name, value.to_string())])
     }
 
+    /// The message `key` with a count, so plural forms (`[one]`, `[few]`, …) are chosen by
+    /// the language's rules.
+    pub fn tn(&self, key: &str, name: &'static str, count: u64) -> String {
+        let mut args: HashMap<Cow<'static, str>, FluentValue> = HashMap::new();
+        args.insert(Cow::Borrowed(name), FluentValue::from(count));
+        LOCALES.lookup_with_args(&self.lang.id(), key, &args)
+    }
+
     /// A code of a domain enumeration in words: `prefix-code` (e.g. `status-draft`).
     pub fn code(&self, prefix: &str, code: &str) -> String {
         self.t(&format!("{prefix}-{code}"))
@@ -219,6 +227,8 @@ mod tests {
         let fr = I18n::new(Lang::Fr, zone.clone());
         assert_eq!(en.number(1234567), "1,234,567");
         assert_eq!(fr.number(1234), "1\u{a0}234");
+        assert_eq!(en.tn("business-days-left", "count", 1), "1 business day");
+        assert_eq!(en.tn("business-days-left", "count", 3), "3 business days");
         assert_eq!(en.datetime(t), "20 November 2026, 17:00 (Europe/Stockholm)");
         assert_eq!(fr.datetime(t), "20 novembre 2026, 17:00 (Europe/Stockholm)");
     }

@@ -12,6 +12,7 @@ pub mod form;
 pub mod i18n;
 pub mod keys;
 pub mod organisation;
+pub mod review;
 pub mod ui;
 
 #[cfg(test)]
@@ -65,8 +66,11 @@ pub fn routes(app: App, upload_limit: usize) -> Router<App> {
         .route("/claims/{id}/files/{poe}/remove", post(files::remove))
         .route("/claims/{id}/disassociate", post(actions::disassociate))
         .route("/claims/{id}/dispute", post(actions::dispute))
+        .route("/claims/{id}/review/{decision}", post(actions::review))
+        .route("/claims/{id}/dispute/{step}", post(actions::dispute_step))
         .route("/claims/{id}/{action}", post(actions::post))
         .route("/keys", get(keys::check))
+        .route("/review", get(review::queue::queue))
         .route("/organisation", get(organisation::page))
         .route("/organisation/locations", post(organisation::add_location))
         .route("/organisation/users", post(organisation::invite))

@@ -11,7 +11,10 @@ use crate::web::error::{PageError, PageResult};
 use crate::web::form::Posted;
 use crate::web::ui::{Viewer, see_other};
 use axum::extract::Path;
-use cpor_domain::claim::{Claim, ClaimPatch, Command, Context, DisputeInput, Thread, decide};
+use cpor_domain::claim::{
+    Claim, ClaimPatch, Command, ConsentSecret, Context, DisputeInput, DisputeOutcome, Thread,
+    decide,
+};
 use cpor_domain::reference::Reference;
 use cpor_domain::values::{
     ClaimId, CommentBody, CommentId, DisputeDetails, Parse, Reason as ReasonText,
@@ -31,10 +34,18 @@ pub enum Action {
     Disassociate,
     Dispute,
     Comment,
+    StartReview,
+    RequestInformation,
+    Approve,
+    Reject,
+    StartDispute,
+    ResolveDispute,
+    Take,
+    TakeOver,
 }
 
 impl Action {
-    pub const ALL: [Action; 9] = [
+    pub const ALL: [Action; 17] = [
         Action::Edit,
         Action::AddPoe,
         Action::Submit,
@@ -44,6 +55,14 @@ impl Action {
         Action::Disassociate,
         Action::Dispute,
         Action::Comment,
+        Action::StartReview,
+        Action::RequestInformation,
+        Action::Approve,
+        Action::Reject,
+        Action::StartDispute,
+        Action::ResolveDispute,
+        Action::Take,
+        Action::TakeOver,
     ];
 
     fn probe(self, now: cpor_domain::jiff::Timestamp) -> Option<Command> {
@@ -74,6 +93,26 @@ impl Action {
                 thread: Thread::Claim,
                 body: text("probe")?,
             },
+            Action::StartReview => Command::StartReview { comment: None },
+            Action::RequestInformation => Command::RequestInformation {
+                reasons: Vec::new(),
+                comment: None,
+            },
+            Action::Approve => Command::Approve {
+                comment: None,
+                consent: ConsentSecret("probe".into()),
+            },
+            Action::Reject => Command::Reject {
+                reasons: Vec::new(),
+                comment: None,
+            },
+            Action::StartDispute => Command::StartDispute { comment: None },
+            Action::Take => Command::Take { over: false },
+            Action::TakeOver => Command::Take { over: true },
+            Action::ResolveDispute => Command::ResolveDispute {
+                outcome: DisputeOutcome::Denied,
+                comment: None,
+            },
         })
     }
 }
@@ -93,7 +132,7 @@ pub fn available(
         tenant: None,
         holders: &[],
     };
-    Action::ALL
+    let mut actions: Vec<Action> = Action::ALL
         .into_iter()
         .filter(|a| {
             a.probe(now)
@@ -102,7 +141,12 @@ pub fn available(
                     Err(e) => e.class() == ErrorClass::Invalid,
                 })
         })
-        .collect()
+        .collect();
+    // Taking over is offered only when another reviewer has the claim.
+    if actions.contains(&Action::Take) {
+        actions.retain(|a| *a != Action::TakeOver);
+    }
+    actions
 }
 
 #[derive(Deserialize)]
@@ -262,4 +306,76 @@ pub async fn dispute(Path(id): Path<String>, posted: Posted<DisputeForm>) -> Pag
         details,
     });
     act(&ui.app.clone(), ui, &viewer, id, command, "dispute").await
+}
+
+/// `POST /claims/{id}/review/{decision}`: a reviewer starts the review, asks for
+/// information (reasons and a comment), approves or rejects (reasons and a comment).
+pub async fn review(
+    Path((id, decision)): Path<(String, String)>,
+    posted: Posted<CommentForm>,
+) -> PageResult {
+    let ui = &posted.ui;
+    let viewer = signed_in(ui)?;
+    let id = claim_id(ui, &id)?;
+    let comment = match optional_comment(&posted.form.comment) {
+        Ok(c) => c,
+        Err(errors) => return show(ui, &viewer, id, Feedback::errors(errors)).await,
+    };
+    let reasons = posted.all("reasons");
+    let command = match decision.as_str() {
+        "start" => Command::StartReview { comment },
+        "request-info" => Command::RequestInformation { reasons, comment },
+        "approve" => Command::Approve {
+            comment,
+            consent: ConsentSecret(crate::auth::new_secret("consent")),
+        },
+        "reject" => Command::Reject { reasons, comment },
+        "take" => Command::Take { over: false },
+        "take-over" => Command::Take { over: true },
+        _ => return Err(PageError::not_found(ui)),
+    };
+    act(
+        &ui.app.clone(),
+        ui,
+        &viewer,
+        id,
+        command,
+        &decision.replace('-', "_"),
+    )
+    .await
+}
+
+/// `POST /claims/{id}/dispute/{step}`: support takes a dispute, or resolves it (upheld:
+/// the claim is reviewed again; denied: it stays rejected).
+pub async fn dispute_step(
+    Path((id, step)): Path<(String, String)>,
+    posted: Posted<CommentForm>,
+) -> PageResult {
+    let ui = &posted.ui;
+    let viewer = signed_in(ui)?;
+    let id = claim_id(ui, &id)?;
+    let comment = match optional_comment(&posted.form.comment) {
+        Ok(c) => c,
+        Err(errors) => return show(ui, &viewer, id, Feedback::errors(errors)).await,
+    };
+    let command = match step.as_str() {
+        "start" => Command::StartDispute { comment },
+        "resolve" => {
+            let outcome = posted.all("outcome").into_iter().next().unwrap_or_default();
+            match DisputeOutcome::parse_field("outcome", &outcome) {
+                Ok(outcome) => Command::ResolveDispute { outcome, comment },
+                Err(e) => return show(ui, &viewer, id, Feedback::errors(vec![e])).await,
+            }
+        }
+        _ => return Err(PageError::not_found(ui)),
+    };
+    act(
+        &ui.app.clone(),
+        ui,
+        &viewer,
+        id,
+        command,
+        &format!("dispute_{step}"),
+    )
+    .await
 }

@@ -152,7 +152,11 @@ impl HistoryRow {
             EventKind::EmailSent { template, to } => {
                 vec![format!("{} → {to}", i.code("email", template.as_str()))]
             }
-            EventKind::Deleted
+            EventKind::Taken { reviewer, .. } if !reviewer.name.is_empty() => {
+                vec![reviewer.name.clone()]
+            }
+            EventKind::Taken { .. }
+            | EventKind::Deleted
             | EventKind::ResponseWindowPassed
             | EventKind::AssociationExpired
             | EventKind::Superseded { .. } => Vec::new(),

@@ -52,6 +52,8 @@ pub struct DeadlineLine {
 
 pub struct PoeLine {
     pub href: String,
+    /// For documents a browser can show safely (PDF and images): an inline address.
+    pub preview: Option<String>,
     pub name: String,
     pub kind: String,
     pub size: String,
@@ -129,6 +131,12 @@ struct ClaimPage<'a> {
     has_dispute: bool,
     dispute_products: Vec<ProductChoice>,
     poe_rule: String,
+    /// What the operator sees besides: the partner, its location, the tenant's directory facts.
+    facts: Vec<Line>,
+    action_reasons: Vec<(&'static str, String)>,
+    rejection_reasons: Vec<(&'static str, String)>,
+    /// Who works on the claim (operators only).
+    reviewer: Option<String>,
 }
 
 impl ClaimPage<'_> {
@@ -202,6 +210,16 @@ pub async fn show(ui: &Ui, viewer: &Viewer, id: ClaimId, feedback: Feedback) -> 
     let actions = available(&claim, &viewer.user.actor(), &reference, now);
     let history = app.store.history(id, 0, 1000).await.map_err(fail)?;
     let comments = app.store.comments(id, None, 0, 1000).await.map_err(fail)?;
+    let facts = if side == cpor_domain::Side::Operator {
+        operator_facts(&app, &claim, i).await.map_err(fail)?
+    } else {
+        Vec::new()
+    };
+    let words = |list: &[cpor_domain::claim::Reason]| {
+        list.iter()
+            .map(|r| (r.as_str(), i.code("reason", r.as_str())))
+            .collect::<Vec<_>>()
+    };
     let status = if feedback.errors.is_empty() {
         axum::http::StatusCode::OK
     } else {
@@ -228,6 +246,8 @@ pub async fn show(ui: &Ui, viewer: &Viewer, id: ClaimId, feedback: Feedback) -> 
             .iter()
             .map(|p| PoeLine {
                 href: format!("/claims/{id}/files/{}", p.id),
+                preview: matches!(p.kind.as_str(), "pdf" | "png" | "jpeg")
+                    .then(|| format!("/claims/{id}/files/{}?inline=1", p.id)),
                 name: p.file_name.clone(),
                 kind: p.kind.as_str().to_uppercase(),
                 size: i.t1("size-kib", "kib", i.number(p.size.div_ceil(1024))),
@@ -278,6 +298,10 @@ pub async fn show(ui: &Ui, viewer: &Viewer, id: ClaimId, feedback: Feedback) -> 
             ],
         ),
         actions,
+        facts,
+        action_reasons: words(cpor_domain::claim::ACTION_REASONS),
+        rejection_reasons: words(cpor_domain::claim::REVIEW_REJECTION_REASONS),
+        reviewer: claim.reviewer.as_ref().map(|r| r.name.clone()),
     };
     let mut resp = render(&page)?;
     *resp.status_mut() = status;
@@ -360,6 +384,66 @@ fn fields(c: &Claim, reference: &cpor_domain::reference::Reference, i: &I18n) ->
     lines
 }
 
+/// The partner and the tenant as the directory knows them, for reviewers and support.
+async fn operator_facts(
+    app: &crate::state::App,
+    c: &Claim,
+    i: &I18n,
+) -> Result<Vec<Line>, cpor_store::StoreError> {
+    let mut lines = Vec::new();
+    if let Some(org) = app.store.organisation(c.org_id).await? {
+        let location = org
+            .locations
+            .iter()
+            .find(|l| l.mpn_id == c.fields.mpn_id)
+            .and_then(|l| l.name.clone());
+        lines.push(Line {
+            label: i.t("fact-partner"),
+            value: match location {
+                Some(l) => format!("{} ({} – {l})", org.name, c.fields.mpn_id),
+                None => format!("{} ({})", org.name, c.fields.mpn_id),
+            },
+        });
+    }
+    match app.store.tenant(c.fields.tenant_id).await? {
+        Some(t) => {
+            lines.push(Line {
+                label: i.t("fact-domains"),
+                value: t
+                    .domains
+                    .iter()
+                    .map(|d| d.to_unicode())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
+            for s in &t.subscriptions {
+                lines.push(Line {
+                    label: i.t1("fact-subscription", "product", s.product.as_str()),
+                    value: i.ta(
+                        "subscription-line",
+                        &[
+                            ("id", s.id.to_string()),
+                            ("state", i.code("subscription-state", s.state.as_str())),
+                            ("channel", i.code("channel", s.channel.as_str())),
+                            (
+                                "ends",
+                                s.ends_on
+                                    .map(|d| d.to_string())
+                                    .unwrap_or_else(|| i.t("no-end-date")),
+                            ),
+                        ],
+                    ),
+                });
+            }
+        }
+        None => lines.push(Line {
+            label: i.t("fact-domains"),
+            value: i.t("fact-tenant-unknown"),
+        }),
+    }
+    Ok(lines)
+}
+
 fn deadlines(c: &Claim, cal: &BusinessCalendar, now: Timestamp, i: &I18n) -> Vec<DeadlineLine> {
     let d = &c.deadlines;
     [
@@ -377,10 +461,10 @@ fn deadlines(c: &Claim, cal: &BusinessCalendar, now: Timestamp, i: &I18n) -> Vec
             left: if t <= now {
                 i.t("deadline-passed")
             } else {
-                i.t1(
+                i.tn(
                     "business-days-left",
                     "count",
-                    business_days_left(cal, now, t),
+                    u64::from(business_days_left(cal, now, t)),
                 )
             },
         })
@@ -388,10 +472,19 @@ fn deadlines(c: &Claim, cal: &BusinessCalendar, now: Timestamp, i: &I18n) -> Vec
     .collect()
 }
 
-/// `GET /claims/{id}/files/{poe}`: a document, for those who may see the claim.
+#[derive(Deserialize, Default)]
+pub struct FileQuery {
+    #[serde(default)]
+    inline: Option<String>,
+}
+
+/// `GET /claims/{id}/files/{poe}`: a document, for those who may see the claim; with
+/// `?inline=1` a PDF or image to show in the page's sandboxed frame (served with a
+/// sandboxing policy of its own, so it can run nothing even when opened directly).
 pub async fn file(
     SignedIn(ui, viewer): SignedIn,
     Path((id, poe)): Path<(String, String)>,
+    Query(q): Query<FileQuery>,
 ) -> PageResult {
     let (Ok(id), Ok(poe)) = (id.parse::<ClaimId>(), poe.parse::<PoeId>()) else {
         return Err(PageError::not_found(&ui));
@@ -418,16 +511,23 @@ pub async fn file(
             ));
         }
     };
+    let inline = q.inline.is_some() && matches!(p.kind.as_str(), "pdf" | "png" | "jpeg");
     let disposition = format!(
-        "attachment; filename=\"{}\"",
+        "{}; filename=\"{}\"",
+        if inline { "inline" } else { "attachment" },
         p.file_name.replace(['"', '\\', '\r', '\n'], "_")
     );
     Ok((
         [
             (header::CONTENT_TYPE, p.kind.media_type().to_string()),
             (header::CONTENT_DISPOSITION, disposition),
+            (header::CONTENT_SECURITY_POLICY, SANDBOXED.to_string()),
         ],
         Body::from(data),
     )
         .into_response())
 }
+
+/// A document may show itself and nothing else: no scripts, no forms, no requests, and
+/// only inside this service's own pages.
+const SANDBOXED: &str = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'";

@@ -1,0 +1,48 @@
+# The operator's side of a claim's page.
+decide-heading = Review and decisions
+action-start-review = Start the review
+action-request-info = Request information
+action-approve = Approve
+action-reject = Reject
+action-start-dispute = Take the dispute
+action-resolve-dispute = Resolve the dispute
+field-outcome = Outcome
+facts-heading = Partner and tenant
+fact-partner = Partner organisation
+fact-domains = Verified domains
+fact-subscription = Subscription ({ $product })
+fact-tenant-unknown = The tenant is not in the directory.
+preview-of = Preview of { $name }
+notice-start = The review started.
+notice-request_info = The partner was asked for information.
+notice-approve = The claim was approved; the customer is being told.
+notice-reject = The claim was rejected.
+notice-dispute_start = The dispute is now in progress.
+notice-dispute_resolve = The dispute was resolved.
+
+# The review queue.
+review-heading = Review queue
+review-caption = Submitted and under-review claims, the oldest due first.
+review-empty = No claim waits for review.
+review-show = Show only
+review-conflict = Conflict
+review-age = Waiting
+review-due = Due
+review-sla = Service level
+sla-breached = Breached
+sla-due-today = Due today
+sla-on-time = On time
+age-days = { $count ->
+    [one] 1 day
+   *[other] { $count } days
+}
+field-product = Product
+nav-review = Review queue
+action-take = Take
+action-take-over = Take over
+reviewer-has = { $name } is working on this claim.
+notice-take = You took the claim.
+notice-take_over = You took the claim over.
+review-who = Reviewer
+review-mine = Mine
+review-unassigned = Not taken
