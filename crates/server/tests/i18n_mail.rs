@@ -211,3 +211,59 @@ async fn a_partner_whose_creator_chose_swedish_gets_swedish_emails() {
     let (_, html) = page(&t, &consent_path(&customer), &[]).await;
     assert!(html.contains("<html lang=\"sv\">"), "{html}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_claim_form_sets_the_customer_contacts_language() {
+    let t = TestApp::start().await;
+    let id = t
+        .create(ADMIN, m365("Contoso Teams", "1234567", &["teams"]))
+        .await;
+    let mut v = support::web::Visitor::new(&t);
+    v.sign_in(ADMIN).await;
+    let path = format!("/claims/{id}/edit/contacts");
+    let form = v.get(&path).await;
+    assert!(
+        form.has("<select id=\"customer_language\""),
+        "{}",
+        form.html
+    );
+    assert!(form.has(">Customer contact language</label>"));
+    assert!(form.has(">Français</option>") && form.has(">Svenska</option>"));
+    let csrf = form.csrf();
+    let fields = |lang: &'static str| {
+        vec![
+            ("customer_name", "Ana Silva"),
+            ("customer_title", "CIO"),
+            ("customer_email", "ana.silva@contoso.com"),
+            ("customer_language", lang),
+            ("partner_name", "Bo Berg"),
+            ("partner_email", "bo.berg@partner.example"),
+            ("go", "save"),
+        ]
+    };
+    let mut sent = fields("fr");
+    sent.push(("_csrf", &csrf));
+    v.post(&path, &sent).await;
+    assert_eq!(t.claim(&id).await["customer_contact"]["language"], "fr");
+    let again = v.get(&path).await;
+    assert!(
+        again.has("value=\"fr\" lang=\"fr\" selected"),
+        "{}",
+        again.html
+    );
+    // A language the product does not speak is refused, named by its field.
+    let mut sent = fields("de");
+    sent.push(("_csrf", &csrf));
+    let refused = v.post(&path, &sent).await;
+    assert!(refused.has("Customer contact language"), "{}", refused.html);
+    assert_eq!(t.claim(&id).await["customer_contact"]["language"], "fr");
+    // Empty is the default: the language is cleared.
+    let mut sent = fields("");
+    sent.push(("_csrf", &csrf));
+    v.post(&path, &sent).await;
+    assert!(
+        t.claim(&id).await["customer_contact"]
+            .get("language")
+            .is_none()
+    );
+}
