@@ -690,3 +690,45 @@ async fn a_reviewer_takes_a_claim_from_the_queue_asks_for_information_and_approv
     // Partners have no queue.
     assert_eq!(ines.get("/review").await.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_list_counts_claims_per_status_and_filters_by_product_change_and_order() {
+    let t = TestApp::start().await;
+    t.create(ADMIN, m365("Alpha teams", "1234567", &["teams"]))
+        .await;
+    t.advance(cpor_domain::jiff::SignedDuration::from_hours(48));
+    let b = t
+        .create(ADMIN, m365("Beta intune", "1234567", &["intune"]))
+        .await;
+    t.under_review(ADMIN, m365("Gamma both", "1234567", &["teams", "intune"]))
+        .await;
+    let mut v = Visitor::new(&t);
+    v.sign_in(ADMIN).await;
+    let all = v.get("/claims").await;
+    assert!(
+        all.has("All (3)") && all.has("Editing (2)") && all.has("Under review (1)"),
+        "{}",
+        all.html
+    );
+    let intune = v.get("/claims?product=intune").await;
+    assert!(intune.has("Beta intune") && intune.has("Gamma both") && !intune.has("Alpha teams"));
+    let by_name = v.get("/claims?sort=name").await;
+    let (a, g) = (
+        by_name.html.find("Alpha teams").unwrap(),
+        by_name.html.find("Gamma both").unwrap(),
+    );
+    assert!(a < g, "by name");
+    // Changed since the day Beta was made: Alpha (made two days earlier) is left out.
+    let day = t.claim(&b).await["updated_at"].as_str().unwrap()[..10].to_string();
+    let recent = v.get(&format!("/claims?updated_from={day}")).await;
+    assert!(
+        recent.has("Beta intune") && !recent.has("Alpha teams"),
+        "{}",
+        recent.html
+    );
+    let bad = v.get("/claims?updated_from=yesterday").await;
+    assert!(
+        bad.has("changed from"),
+        "a filter that is not a date is named"
+    );
+}

@@ -46,3 +46,14 @@ notice-take_over = You took the claim over.
 review-who = Reviewer
 review-mine = Mine
 review-unassigned = Not taken
+
+# More of the claims list.
+filter-updated-from = Changed from
+filter-updated-to = Changed until
+filter-sort = Order
+sort-newest = Newest first
+sort-last_change = Last change first
+sort-name = By name
+filter-product = product
+filter-updated_from = changed from
+filter-updated_to = changed until

@@ -11,10 +11,13 @@ use axum::body::Body;
 use axum::extract::Query;
 use axum::http::header;
 use axum::response::IntoResponse;
+use cpor_domain::calendar::BusinessCalendar;
 use cpor_domain::claim::{Claim, Phase, Status};
-use cpor_domain::reference::SolutionArea;
+use cpor_domain::jiff::Timestamp;
+use cpor_domain::jiff::civil::Date;
+use cpor_domain::reference::{ProductId, SolutionArea};
 use cpor_domain::values::{MpnId, Parse, TenantId};
-use cpor_store::{ClaimCursor, ClaimQuery};
+use cpor_store::{ClaimCursor, ClaimQuery, ClaimSort};
 use serde::Deserialize;
 
 /// The list's filters, as the filter form sends them.
@@ -28,7 +31,18 @@ pub struct Filters {
     pub solution_area: Option<String>,
     #[serde(default)]
     pub mpn_id: Option<String>,
-    /// Name, customer domain, or a tenant ID.
+    #[serde(default)]
+    pub product: Option<String>,
+    /// Last change on or after this date (`YYYY-MM-DD`, the operator's calendar).
+    #[serde(default)]
+    pub updated_from: Option<String>,
+    /// Last change on or before this date.
+    #[serde(default)]
+    pub updated_to: Option<String>,
+    /// `newest` (default), `last_change` or `name`.
+    #[serde(default)]
+    pub sort: Option<String>,
+    /// Name, customer domain, a tenant ID or a subscription ID.
     #[serde(default)]
     pub q: Option<String>,
     #[serde(default)]
@@ -37,7 +51,7 @@ pub struct Filters {
 
 /// A choice of a filter's drop-down.
 pub struct Choice {
-    pub value: &'static str,
+    pub value: String,
     pub label: String,
     pub selected: bool,
 }
@@ -46,7 +60,7 @@ fn choices(codes: &[&'static str], prefix: &str, current: &Option<String>, ui: &
     codes
         .iter()
         .map(|c| Choice {
-            value: c,
+            value: c.to_string(),
             label: ui.i.code(prefix, c),
             selected: current.as_deref() == Some(*c),
         })
@@ -55,7 +69,12 @@ fn choices(codes: &[&'static str], prefix: &str, current: &Option<String>, ui: &
 
 impl Filters {
     /// The store query for `viewer`, and the filters that were not understood.
-    fn query(&self, viewer: &Viewer, limit: u32) -> (ClaimQuery, Vec<String>) {
+    fn query(
+        &self,
+        viewer: &Viewer,
+        cal: &BusinessCalendar,
+        limit: u32,
+    ) -> (ClaimQuery, Vec<String>) {
         let mut bad = Vec::new();
         fn opt<T: Parse>(raw: &Option<String>, bad: &mut Vec<String>, name: &str) -> Option<T> {
             let raw = raw.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
@@ -70,12 +89,41 @@ impl Filters {
         // A tenant ID typed in the search box filters by tenant.
         let tenant_id = q.as_deref().and_then(|s| TenantId::parse(s).ok());
         let mut errors = Vec::new();
+        let day = |raw: &Option<String>, name: &str, bad: &mut Vec<String>| {
+            let raw = raw.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
+            match raw.parse::<Date>() {
+                Ok(d) => Some(d),
+                Err(_) => {
+                    bad.push(name.to_string());
+                    None
+                }
+            }
+        };
+        let from = day(&self.updated_from, "updated_from", &mut bad).map(|d| {
+            d.to_zoned(cal.time_zone().clone())
+                .map(|z| z.timestamp())
+                .unwrap_or(Timestamp::MIN)
+        });
+        let to = day(&self.updated_to, "updated_to", &mut bad).map(|d| cal.end_of_day(d));
+        let sort = match self.sort.as_deref().unwrap_or("") {
+            "" | "newest" => ClaimSort::Newest,
+            "last_change" => ClaimSort::LastChange,
+            "name" => ClaimSort::Name,
+            _ => {
+                bad.push("sort".into());
+                ClaimSort::Newest
+            }
+        };
         let mut query = ClaimQuery {
             org_id: viewer.principal().claim_scope(),
             status: opt::<Status>(&self.status, &mut bad, "status"),
             phase: opt::<Phase>(&self.phase, &mut bad, "phase"),
             solution_area: opt::<SolutionArea>(&self.solution_area, &mut bad, "solution_area"),
             mpn_id: opt::<MpnId>(&self.mpn_id, &mut bad, "mpn_id"),
+            product: opt::<ProductId>(&self.product, &mut bad, "product"),
+            updated_from: from,
+            updated_to: to,
+            sort,
             q: if tenant_id.is_some() { None } else { q },
             tenant_id,
             after: page::decode::<ClaimCursor>(self.cursor.as_deref(), &mut errors),
@@ -101,6 +149,10 @@ impl Filters {
             ("phase", &self.phase),
             ("solution_area", &self.solution_area),
             ("mpn_id", &self.mpn_id),
+            ("product", &self.product),
+            ("updated_from", &self.updated_from),
+            ("updated_to", &self.updated_to),
+            ("sort", &self.sort),
             ("q", &self.q),
         ] {
             if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
@@ -117,6 +169,7 @@ impl Filters {
 pub struct Tab {
     pub href: String,
     pub label: String,
+    pub count: u64,
     pub current: bool,
 }
 
@@ -130,6 +183,8 @@ struct ListPage<'a> {
     statuses: Vec<Choice>,
     phases: Vec<Choice>,
     areas: Vec<Choice>,
+    products: Vec<Choice>,
+    sorts: Vec<Choice>,
     bad_filters: Vec<String>,
     next: Option<String>,
     csv: String,
@@ -139,17 +194,24 @@ struct ListPage<'a> {
 /// `GET /claims`.
 pub async fn list(SignedIn(ui, viewer): SignedIn, Query(f): Query<Filters>) -> PageResult {
     let app = ui.app.clone();
-    let (query, bad) = f.query(&viewer, page::DEFAULT_LIMIT);
-    let found = app
+    let fail = |e: cpor_store::StoreError| PageError::from_api(&ui, e.into());
+    let reference = app.store.reference().await.map_err(fail)?;
+    let (query, bad) = f.query(&viewer, &reference.calendar, page::DEFAULT_LIMIT);
+    let mut found = app.store.claims(&query).await.map_err(fail)?;
+    // A GUID in the search box is a tenant ID or a subscription ID: the tenant first.
+    if found.items.is_empty() && query.tenant_id.is_some() && query.after.is_none() {
+        let by_subscription = ClaimQuery {
+            tenant_id: None,
+            q: f.q.clone(),
+            ..query.clone()
+        };
+        found = app.store.claims(&by_subscription).await.map_err(fail)?;
+    }
+    let counts = app
         .store
-        .claims(&query)
+        .claim_counts(viewer.principal().claim_scope())
         .await
-        .map_err(|e| PageError::from_api(&ui, e.into()))?;
-    let reference = app
-        .store
-        .reference()
-        .await
-        .map_err(|e| PageError::from_api(&ui, e.into()))?;
+        .map_err(fail)?;
     let rows = found
         .items
         .iter()
@@ -159,13 +221,25 @@ pub async fn list(SignedIn(ui, viewer): SignedIn, Query(f): Query<Filters>) -> P
     let mut tabs = vec![Tab {
         href: "/claims".into(),
         label: ui.t("tab-all"),
+        count: counts.iter().map(|(_, n)| n).sum(),
         current: f.status.as_deref().is_none_or(str::is_empty),
     }];
-    tabs.extend(statuses.iter().map(|s| Tab {
-        href: format!("/claims?status={s}"),
-        label: ui.i.code("status", s),
-        current: f.status.as_deref() == Some(*s),
+    tabs.extend(counts.iter().map(|(status, n)| Tab {
+        href: format!("/claims?status={status}"),
+        label: ui.i.code("status", status.as_str()),
+        count: *n,
+        current: f.status.as_deref() == Some(status.as_str()),
     }));
+    let products = reference
+        .catalog
+        .products()
+        .iter()
+        .map(|p| Choice {
+            value: p.id.as_str().to_string(),
+            label: p.name.clone(),
+            selected: f.product.as_deref() == Some(p.id.as_str()),
+        })
+        .collect();
     let page = ListPage {
         ui: &ui,
         rows,
@@ -186,6 +260,8 @@ pub async fn list(SignedIn(ui, viewer): SignedIn, Query(f): Query<Filters>) -> P
             &f.solution_area,
             &ui,
         ),
+        products,
+        sorts: choices(&["newest", "last_change", "name"], "sort", &f.sort, &ui),
         bad_filters: bad.iter().map(|b| ui.i.code("filter", b)).collect(),
         next: found
             .next
@@ -209,7 +285,7 @@ pub async fn csv(SignedIn(ui, viewer): SignedIn, Query(f): Query<Filters>) -> Pa
         .reference()
         .await
         .map_err(|e| PageError::from_api(&ui, e.into()))?;
-    let (mut query, _) = f.query(&viewer, page::MAX_LIMIT);
+    let (mut query, _) = f.query(&viewer, &reference.calendar, page::MAX_LIMIT);
     query.after = None;
     let stream = futures::stream::unfold(Some((query, true)), move |state| {
         let (app, reference) = (app.clone(), reference.clone());
