@@ -3,6 +3,7 @@
 //! same way (see [`command`]): load the claim and its context, let the domain decide, and
 //! write the events, the claim's row, its keys, timers and e-mails in one transaction.
 
+mod admin;
 mod command;
 mod conv;
 mod error;
@@ -22,7 +23,9 @@ use cpor_domain::jiff::civil::Date;
 use cpor_domain::jiff::{SignedDuration, Timestamp};
 use cpor_domain::keys::{AssociationKey, KeyHolder};
 use cpor_domain::reference::{Location, Organisation, Policy, Product, Reference, TenantRecord};
-use cpor_domain::values::{ClaimId, DomainName, Email, OrgId, TenantId, UserId};
+use cpor_domain::values::{
+    ClaimId, DomainName, Email, MpnId, OrgId, OrganisationName, TenantId, UserId,
+};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -39,6 +42,8 @@ pub trait Store: Send + Sync {
     // ----- reference data ------------------------------------------------------------------
     async fn reference(&self) -> Result<Arc<Reference>>;
     async fn set_policy(&self, policy: &Policy) -> Result<()>;
+    /// Adds a product or replaces the one with its id (name, solution area, Dynamics 365
+    /// flag, retired flag); it keeps its place in the catalog's order.
     async fn upsert_product(&self, product: &Product) -> Result<()>;
     /// Adds a holiday; `false` when the date already was one.
     async fn add_holiday(&self, date: Date, name: Option<&str>) -> Result<bool>;
@@ -54,6 +59,18 @@ pub trait Store: Send + Sync {
     // ----- organisations and users -------------------------------------------------------
     async fn create_organisation(&self, org: &Organisation, now: Timestamp) -> Result<()>;
     async fn add_location(&self, org: OrgId, location: &Location) -> Result<()>;
+    /// NotFound("organisation") when there is no such organisation.
+    async fn rename_organisation(&self, id: OrgId, name: &OrganisationName) -> Result<()>;
+    /// Removes a partner location of `org`. NotFound("location") when `org` has no such
+    /// MPN ID; refused (`Domain`, field `mpn_id`) with `conflict` while any claim names
+    /// it, and with `invalid_state` when it is the organisation's last location.
+    async fn remove_location(&self, org: OrgId, mpn_id: &MpnId) -> Result<()>;
+    /// Suspends an organisation or lifts its suspension. A suspended organisation's users
+    /// cannot sign in ([`Account::suspended`]), their sessions end, and their API tokens
+    /// authenticate nobody ([`Store::user_by_token`] returns None). NotFound("organisation").
+    async fn set_suspended(&self, org: OrgId, suspended: bool, now: Timestamp) -> Result<()>;
+    /// The suspended organisations' ids.
+    async fn suspended_organisations(&self) -> Result<Vec<OrgId>>;
     async fn organisation(&self, id: OrgId) -> Result<Option<Organisation>>;
     async fn organisations(&self) -> Result<Vec<Organisation>>;
     /// Creates a user, with a first API token (stored as its hash) or none (a user invited
@@ -61,7 +78,7 @@ pub trait Store: Send + Sync {
     async fn create_user(&self, user: &User, token_hash: Option<&str>) -> Result<()>;
     async fn add_token(&self, user: UserId, token_hash: &str, now: Timestamp) -> Result<()>;
     /// The user of an API token; `None` when the token is unknown, revoked or expired at
-    /// `now`, or its user is disabled. Records when the token was last used (at most
+    /// `now`, or its user is disabled or of a suspended organisation. Records when the token was last used (at most
     /// once a minute).
     async fn user_by_token(&self, token_hash: &str, now: Timestamp) -> Result<Option<User>>;
     async fn users(&self, org: Option<OrgId>) -> Result<Vec<User>>;

@@ -242,6 +242,16 @@ pub struct Account {
     pub language: Option<String>,
     /// A disabled user cannot sign in, and its API tokens authenticate nobody.
     pub disabled: bool,
+    /// The user's organisation is suspended: like disabled, until the suspension is lifted.
+    pub suspended: bool,
+}
+
+impl Account {
+    /// Whether the user may not sign in or use the service: disabled, or of a suspended
+    /// organisation.
+    pub fn blocked(&self) -> bool {
+        self.disabled || self.suspended
+    }
 }
 
 /// What a one-time link is for.

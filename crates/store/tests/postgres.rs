@@ -67,7 +67,9 @@ async fn the_etag_migration_rebuilds_claims_as_replay_does() {
              DROP COLUMN disabled_at;
          DROP TABLE claim_products;
          DROP INDEX claims_org_updated, claims_updated;
-         ALTER TABLE claims DROP COLUMN name_key;",
+         ALTER TABLE claims DROP COLUMN name_key;
+         ALTER TABLE catalog DROP COLUMN retired;
+         ALTER TABLE organisations DROP COLUMN suspended_at;",
         later.as_microsecond()
     )))
     .execute(&mut conn)

@@ -91,6 +91,7 @@ async fn the_etag_migration_rebuilds_claims_as_replay_does() {
              updated_at = {};
          DROP INDEX jobs_failing;
          ALTER TABLE jobs DROP COLUMN parked;
+         {UNDO_PROGRAM_ADMINISTRATION}
          {UNDO_CLAIM_LISTS}
          {UNDO_WEB_SIGN_IN}
          PRAGMA user_version = 1;",
@@ -126,6 +127,12 @@ const UNDO_CLAIM_LISTS: &str = "
     DROP INDEX claims_org_name; DROP INDEX claims_name;
     ALTER TABLE claims DROP COLUMN name_key;";
 
+/// What migration 6 (program administration) adds, taken away again.
+const UNDO_PROGRAM_ADMINISTRATION: &str = "
+    ALTER TABLE catalog DROP COLUMN retired;
+    ALTER TABLE organisations DROP COLUMN suspended_at;
+    DELETE FROM settings WHERE key = 'ref_version';";
+
 /// What migration 4 (web sign-in) adds, taken away again.
 const UNDO_WEB_SIGN_IN: &str = "
     DROP TABLE sessions; DROP TABLE account_links; DROP TABLE login_failures;
@@ -155,4 +162,28 @@ async fn the_web_sign_in_migration_kept_the_tokens(store: &dyn cpor_store::Store
         .expect("account")
         .expect("the user's account");
     assert_eq!((account.password_hash, account.disabled), (None, false));
+}
+
+/// Two stores on one file (a `cpor serve` and a `cpor admin` beside it): a holiday or a
+/// policy one of them writes is seen by the other's next read and next command, without
+/// a restart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reference_changes_reach_another_process_on_the_same_file() {
+    use cpor_domain::jiff::civil::date;
+    use cpor_store::Store;
+    let dir = tempfile::tempdir().expect("dir");
+    let serve = SqliteStore::open(dir.path()).expect("open");
+    let admin = SqliteStore::open(dir.path()).expect("open again");
+    let before = serve.reference().await.expect("reference");
+    assert!(before.calendar.is_business_day(date(2026, 12, 24)));
+    admin
+        .add_holiday(date(2026, 12, 24), Some("Christmas Eve"))
+        .await
+        .expect("add");
+    let after = serve.reference().await.expect("reference");
+    assert!(!after.calendar.is_business_day(date(2026, 12, 24)));
+    let mut policy = after.policy.clone();
+    policy.poe_max_count = 3;
+    admin.set_policy(&policy).await.expect("policy");
+    assert_eq!(serve.reference().await.expect("reference").policy.poe_max_count, 3);
 }

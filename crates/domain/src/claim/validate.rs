@@ -189,6 +189,14 @@ fn check_product_line(
         ));
         return;
     };
+    if product.retired {
+        errors.push(FieldError::new(
+            at("product"),
+            ErrorCode::InvalidState,
+            format!("{} is retired from the catalog: it cannot be claimed any more.", product.name),
+        ));
+        return;
+    }
     if !seen.insert(line.product.as_str().to_string()) {
         errors.push(FieldError::new(
             at("product"),

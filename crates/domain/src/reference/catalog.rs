@@ -46,6 +46,10 @@ pub struct Product {
     pub solution_area: SolutionArea,
     /// Dynamics 365 products need a technical contact on the claim (docs/product.md, the claim).
     pub dynamics_365: bool,
+    /// A retired product stays in the catalog for the claims that name it, but a claim
+    /// cannot be created, edited or submitted with it (`invalid_state`).
+    #[serde(default)]
+    pub retired: bool,
 }
 
 /// The products of both solution areas.
@@ -177,6 +181,7 @@ impl Default for Catalog {
                     name: (*name).to_string(),
                     solution_area: *area,
                     dynamics_365: *d365,
+                    retired: false,
                 })
                 .collect(),
         }

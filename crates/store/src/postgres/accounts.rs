@@ -33,13 +33,15 @@ fn account_of(r: &PgRow) -> Result<Account> {
         password_hash: col(r, "password_hash")?,
         language: col(r, "language")?,
         disabled: col::<Option<i64>>(r, "disabled_at")?.is_some(),
+        suspended: col::<bool>(r, "suspended")?,
     })
 }
 
 pub async fn account(c: &mut PgConnection, id: UserId) -> Result<Option<Account>> {
     let r = sqlx::query(
-        "SELECT id, org_id, email, name, role, created_at, password_hash, language, disabled_at
-         FROM users WHERE id = $1",
+        "SELECT u.id, u.org_id, u.email, u.name, u.role, u.created_at, u.password_hash, u.language,
+             u.disabled_at, o.suspended_at IS NOT NULL AS suspended
+         FROM users u LEFT JOIN organisations o ON o.id = u.org_id WHERE u.id = $1",
     )
     .bind(id.to_string())
     .fetch_optional(c)
@@ -51,8 +53,9 @@ pub async fn account(c: &mut PgConnection, id: UserId) -> Result<Option<Account>
 /// Uses the unique index on `lower(email)`.
 pub async fn account_by_email(c: &mut PgConnection, email: &Email) -> Result<Option<Account>> {
     let r = sqlx::query(
-        "SELECT id, org_id, email, name, role, created_at, password_hash, language, disabled_at
-         FROM users WHERE lower(email) = lower($1)",
+        "SELECT u.id, u.org_id, u.email, u.name, u.role, u.created_at, u.password_hash, u.language,
+             u.disabled_at, o.suspended_at IS NOT NULL AS suspended
+         FROM users u LEFT JOIN organisations o ON o.id = u.org_id WHERE lower(u.email) = lower($1)",
     )
     .bind(email.as_str())
     .fetch_optional(c)
@@ -365,8 +368,10 @@ pub async fn user_by_token(
     let r = sqlx::query(
         "SELECT u.id, u.org_id, u.email, u.name, u.role, u.created_at, t.last_used_at
          FROM api_tokens t JOIN users u ON u.id = t.user_id
+             LEFT JOIN organisations o ON o.id = u.org_id
          WHERE t.token_hash = $1 AND t.revoked_at IS NULL
-             AND (t.expires_at IS NULL OR t.expires_at > $2) AND u.disabled_at IS NULL",
+             AND (t.expires_at IS NULL OR t.expires_at > $2) AND u.disabled_at IS NULL
+             AND o.suspended_at IS NULL",
     )
     .bind(hash)
     .bind(micros(now))

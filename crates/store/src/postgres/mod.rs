@@ -21,7 +21,9 @@ use cpor_domain::jiff::civil::Date;
 use cpor_domain::jiff::{SignedDuration, Timestamp};
 use cpor_domain::keys::{AssociationKey, KeyHolder};
 use cpor_domain::reference::{Location, Organisation, Policy, Product, Reference, TenantRecord};
-use cpor_domain::values::{ClaimId, DomainName, Email, OrgId, TenantId, UserId};
+use cpor_domain::values::{
+    ClaimId, DomainName, Email, MpnId, OrgId, OrganisationName, TenantId, UserId,
+};
 use error::{col, is_retryable, is_unique_violation, map};
 use sqlx::PgConnection;
 use sqlx::postgres::{PgPool, PgPoolOptions};
@@ -178,15 +180,16 @@ impl Store for PgStore {
         self.reference_write(move |c| {
             Box::pin(async move {
                 sqlx::query(
-                    "INSERT INTO catalog (id, name, solution_area, dynamics_365, position)
-                     VALUES ($1, $2, $3, $4, (SELECT coalesce(max(position), 0) + 1 FROM catalog))
+                    "INSERT INTO catalog (id, name, solution_area, dynamics_365, position, retired)
+                     VALUES ($1, $2, $3, $4, (SELECT coalesce(max(position), 0) + 1 FROM catalog), $5)
                      ON CONFLICT (id) DO UPDATE SET name = excluded.name, solution_area = excluded.solution_area,
-                         dynamics_365 = excluded.dynamics_365",
+                         dynamics_365 = excluded.dynamics_365, retired = excluded.retired",
                 )
                 .bind(p.id.as_str())
                 .bind(&p.name)
                 .bind(p.solution_area.as_str())
                 .bind(p.dynamics_365)
+                .bind(p.retired)
                 .execute(c)
                 .await
                 .map_err(map)?;
@@ -339,6 +342,104 @@ impl Store for PgStore {
             return Err(StoreError::NotFound("organisation"));
         }
         insert_location(&mut c, org, location).await
+    }
+
+    async fn rename_organisation(&self, id: OrgId, name: &OrganisationName) -> Result<()> {
+        let mut c = self.conn().await?;
+        let r = sqlx::query("UPDATE organisations SET name = $2 WHERE id = $1")
+            .bind(id.to_string())
+            .bind(name.as_str())
+            .execute(&mut *c)
+            .await
+            .map_err(map)?;
+        match r.rows_affected() {
+            0 => Err(StoreError::NotFound("organisation")),
+            _ => Ok(()),
+        }
+    }
+
+    async fn remove_location(&self, org: OrgId, mpn_id: &MpnId) -> Result<()> {
+        let mut tx = self.pool.begin().await.map_err(map)?;
+        // The organisation's row is locked, so two removals cannot leave it without any.
+        let found: Option<String> =
+            sqlx::query_scalar("SELECT id FROM organisations WHERE id = $1 FOR UPDATE")
+                .bind(org.to_string())
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(map)?;
+        if found.is_none() {
+            return Err(StoreError::NotFound("location"));
+        }
+        let locations: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM locations WHERE org_id = $1")
+                .bind(org.to_string())
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(map)?;
+        let ours: Option<i32> =
+            sqlx::query_scalar("SELECT 1 FROM locations WHERE org_id = $1 AND mpn_id = $2")
+                .bind(org.to_string())
+                .bind(mpn_id.as_str())
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(map)?;
+        if ours.is_none() {
+            return Err(StoreError::NotFound("location"));
+        }
+        let claims: i64 = sqlx::query_scalar("SELECT count(*) FROM claims WHERE mpn_id = $1")
+            .bind(mpn_id.as_str())
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(map)?;
+        crate::admin::check_location_removal(mpn_id, locations, claims)?;
+        sqlx::query("DELETE FROM locations WHERE mpn_id = $1")
+            .bind(mpn_id.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(map)?;
+        tx.commit().await.map_err(map)?;
+        Ok(())
+    }
+
+    async fn set_suspended(&self, org: OrgId, suspended: bool, now: Timestamp) -> Result<()> {
+        let mut tx = self.pool.begin().await.map_err(map)?;
+        let q = if suspended {
+            sqlx::query(
+                "UPDATE organisations SET suspended_at = coalesce(suspended_at, $2) WHERE id = $1",
+            )
+            .bind(org.to_string())
+            .bind(micros(now))
+        } else {
+            sqlx::query("UPDATE organisations SET suspended_at = NULL WHERE id = $1")
+                .bind(org.to_string())
+        };
+        if q.execute(&mut *tx).await.map_err(map)?.rows_affected() == 0 {
+            return Err(StoreError::NotFound("organisation"));
+        }
+        if suspended {
+            sqlx::query(
+                "DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE org_id = $1)",
+            )
+            .bind(org.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(map)?;
+        }
+        tx.commit().await.map_err(map)?;
+        Ok(())
+    }
+
+    async fn suspended_organisations(&self) -> Result<Vec<OrgId>> {
+        let mut c = self.conn().await?;
+        let ids: Vec<String> = sqlx::query_scalar(
+            "SELECT id FROM organisations WHERE suspended_at IS NOT NULL ORDER BY id",
+        )
+        .fetch_all(&mut *c)
+        .await
+        .map_err(map)?;
+        ids.iter()
+            .map(|id| crate::conv::parse("organisation id", id))
+            .collect()
     }
 
     async fn organisation(&self, id: OrgId) -> Result<Option<Organisation>> {

@@ -354,7 +354,7 @@ pub async fn ref_version(c: &mut PgConnection) -> Result<i64> {
 
 pub async fn reference(c: &mut PgConnection) -> Result<Reference> {
     let rows = sqlx::query(
-        "SELECT id, name, solution_area, dynamics_365 FROM catalog ORDER BY position, id",
+        "SELECT id, name, solution_area, dynamics_365, retired FROM catalog ORDER BY position, id",
     )
     .fetch_all(&mut *c)
     .await
@@ -366,6 +366,7 @@ pub async fn reference(c: &mut PgConnection) -> Result<Reference> {
             name: col(&r, "name")?,
             solution_area: parse_value(&col::<String>(&r, "solution_area")?)?,
             dynamics_365: col(&r, "dynamics_365")?,
+            retired: col(&r, "retired")?,
         });
     }
     let setting = |v: Option<String>| v;

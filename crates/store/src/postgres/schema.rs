@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0003_parked_jobs.sql"),
     include_str!("../../migrations/postgres/0004_web_sign_in.sql"),
     include_str!("../../migrations/postgres/0005_claim_lists.sql"),
+    include_str!("../../migrations/postgres/0006_program_administration.sql"),
 ];
 /// The migration that adds `claims.name_key`, which [`fill_name_keys`] completes.
 const NAME_KEY_MIGRATION: usize = 5;

@@ -19,6 +19,7 @@ type AccountRow = (
     Option<String>,
     Option<String>,
     Option<i64>,
+    bool,
 );
 
 fn account_row(r: &rusqlite::Row) -> rusqlite::Result<AccountRow> {
@@ -27,24 +28,28 @@ fn account_row(r: &rusqlite::Row) -> rusqlite::Result<AccountRow> {
         r.get("password_hash")?,
         r.get("language")?,
         r.get("disabled_at")?,
+        r.get("suspended")?,
     ))
 }
 
 fn account_of(row: AccountRow) -> Result<Account> {
-    let (user, password_hash, language, disabled_at) = row;
+    let (user, password_hash, language, disabled_at, suspended) = row;
     Ok(Account {
         user: user_of(user)?,
         password_hash,
         language,
         disabled: disabled_at.is_some(),
+        suspended,
     })
 }
 
 pub fn account(c: &Connection, id: UserId) -> Result<Option<Account>> {
     let row = c
         .prepare_cached(
-            "SELECT id, org_id, email, name, role, created_at, password_hash, language, disabled_at
-             FROM users WHERE id = ?1",
+            "SELECT u.id AS id, u.org_id AS org_id, u.email AS email, u.name AS name, u.role AS role,
+                 u.created_at AS created_at, u.password_hash AS password_hash, u.language AS language,
+                 u.disabled_at AS disabled_at, o.suspended_at IS NOT NULL AS suspended
+             FROM users u LEFT JOIN organisations o ON o.id = u.org_id WHERE u.id = ?1",
         )?
         .query_row([id.to_string()], account_row)
         .optional()?;
@@ -55,8 +60,10 @@ pub fn account(c: &Connection, id: UserId) -> Result<Option<Account>> {
 pub fn account_by_email(c: &Connection, email: &Email) -> Result<Option<Account>> {
     let row = c
         .prepare_cached(
-            "SELECT id, org_id, email, name, role, created_at, password_hash, language, disabled_at
-             FROM users WHERE email = ?1",
+            "SELECT u.id AS id, u.org_id AS org_id, u.email AS email, u.name AS name, u.role AS role,
+                 u.created_at AS created_at, u.password_hash AS password_hash, u.language AS language,
+                 u.disabled_at AS disabled_at, o.suspended_at IS NOT NULL AS suspended
+             FROM users u LEFT JOIN organisations o ON o.id = u.org_id WHERE u.email = ?1",
         )?
         .query_row([email.as_str()], account_row)
         .optional()?;
@@ -387,8 +394,10 @@ pub fn user_by_token(c: &Connection, hash: &str, now: Timestamp) -> Result<Optio
             "SELECT u.id AS id, u.org_id AS org_id, u.email AS email, u.name AS name,
                  u.role AS role, u.created_at AS created_at, t.last_used_at AS last_used_at
              FROM api_tokens t JOIN users u ON u.id = t.user_id
+                 LEFT JOIN organisations o ON o.id = u.org_id
              WHERE t.token_hash = ?1 AND t.revoked_at IS NULL
-                 AND (t.expires_at IS NULL OR t.expires_at > ?2) AND u.disabled_at IS NULL",
+                 AND (t.expires_at IS NULL OR t.expires_at > ?2) AND u.disabled_at IS NULL
+                 AND o.suspended_at IS NULL",
         )?
         .query_row(params![hash, micros(now)], |r| {
             Ok((user_from_row(r)?, r.get::<_, Option<i64>>("last_used_at")?))

@@ -22,7 +22,9 @@ use cpor_domain::jiff::civil::Date;
 use cpor_domain::jiff::{SignedDuration, Timestamp};
 use cpor_domain::keys::{AssociationKey, KeyHolder};
 use cpor_domain::reference::{Location, Organisation, Policy, Product, Reference, TenantRecord};
-use cpor_domain::values::{ClaimId, DomainName, Email, OrgId, TenantId, UserId};
+use cpor_domain::values::{
+    ClaimId, DomainName, Email, MpnId, OrgId, OrganisationName, TenantId, UserId,
+};
 use pool::ReadPool;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use std::path::{Path, PathBuf};
@@ -36,8 +38,10 @@ pub struct SqliteStore {
     path: PathBuf,
     writer: Writer,
     readers: ReadPool,
-    /// The reference data as readers last loaded it; cleared after a change commits.
-    reference: Arc<RwLock<Option<Arc<Reference>>>>,
+    /// The reference data as readers last loaded it, with its version (another process
+    /// on the same file, such as `cpor admin`, moves the stored version); cleared after a
+    /// change commits.
+    reference: Arc<RwLock<Option<(i64, Arc<Reference>)>>>,
 }
 
 fn open_writer(path: &Path) -> Result<Connection> {
@@ -95,7 +99,9 @@ impl SqliteStore {
             .writer
             .call(move |conn, state| {
                 state.reference = None;
-                f(conn)
+                let out = f(conn)?;
+                reference::bump_version(conn)?;
+                Ok(out)
             })
             .await;
         self.forget_reference();
@@ -116,16 +122,29 @@ impl Store for SqliteStore {
     }
 
     async fn reference(&self) -> Result<Arc<Reference>> {
-        if let Ok(guard) = self.reference.read()
-            && let Some(r) = guard.as_ref()
-        {
-            return Ok(r.clone());
+        let cached = self.reference.read().ok().and_then(|g| g.clone());
+        let known = cached.as_ref().map(|(v, _)| *v);
+        let (version, loaded) = self
+            .readers
+            .read(move |c| {
+                let v = reference::version(c)?;
+                if known == Some(v) {
+                    return Ok((v, None));
+                }
+                Ok((v, Some(reference::load(c)?)))
+            })
+            .await?;
+        match (loaded, cached) {
+            (Some(r), _) => {
+                let r = Arc::new(r);
+                if let Ok(mut guard) = self.reference.write() {
+                    *guard = Some((version, r.clone()));
+                }
+                Ok(r)
+            }
+            (None, Some((_, r))) => Ok(r),
+            (None, None) => Err(StoreError::internal_msg("reference data vanished")),
         }
-        let r = Arc::new(self.readers.read(reference::load).await?);
-        if let Ok(mut guard) = self.reference.write() {
-            *guard = Some(r.clone());
-        }
-        Ok(r)
     }
 
     async fn set_policy(&self, policy: &Policy) -> Result<()> {
@@ -213,6 +232,97 @@ impl Store for SqliteStore {
                     return Err(StoreError::NotFound("organisation"));
                 }
                 insert_location(c, org, &l)
+            })
+            .await
+    }
+
+    async fn rename_organisation(&self, id: OrgId, name: &OrganisationName) -> Result<()> {
+        let name = name.clone();
+        self.writer
+            .call(move |c, _| {
+                match c.execute(
+                    "UPDATE organisations SET name = ?2 WHERE id = ?1",
+                    params![id.to_string(), name.as_str()],
+                )? {
+                    0 => Err(StoreError::NotFound("organisation")),
+                    _ => Ok(()),
+                }
+            })
+            .await
+    }
+
+    async fn remove_location(&self, org: OrgId, mpn_id: &MpnId) -> Result<()> {
+        let mpn = mpn_id.clone();
+        self.writer
+            .call(move |c, _| {
+                let locations: i64 = c.query_row(
+                    "SELECT count(*) FROM locations WHERE org_id = ?1",
+                    [org.to_string()],
+                    |r| r.get(0),
+                )?;
+                let ours = c
+                    .query_row(
+                        "SELECT 1 FROM locations WHERE org_id = ?1 AND mpn_id = ?2",
+                        params![org.to_string(), mpn.as_str()],
+                        |_| Ok(()),
+                    )
+                    .optional()?
+                    .is_some();
+                if !ours {
+                    return Err(StoreError::NotFound("location"));
+                }
+                let claims: i64 = c.query_row(
+                    "SELECT count(*) FROM claims WHERE mpn_id = ?1",
+                    [mpn.as_str()],
+                    |r| r.get(0),
+                )?;
+                crate::admin::check_location_removal(&mpn, locations, claims)?;
+                c.execute("DELETE FROM locations WHERE mpn_id = ?1", [mpn.as_str()])?;
+                Ok(())
+            })
+            .await
+    }
+
+    async fn set_suspended(&self, org: OrgId, suspended: bool, now: Timestamp) -> Result<()> {
+        self.writer
+            .call(move |c, _| {
+                let n = if suspended {
+                    c.execute(
+                        "UPDATE organisations SET suspended_at = coalesce(suspended_at, ?2) WHERE id = ?1",
+                        params![org.to_string(), micros(now)],
+                    )?
+                } else {
+                    c.execute(
+                        "UPDATE organisations SET suspended_at = NULL WHERE id = ?1",
+                        [org.to_string()],
+                    )?
+                };
+                if n == 0 {
+                    return Err(StoreError::NotFound("organisation"));
+                }
+                if suspended {
+                    c.execute(
+                        "DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE org_id = ?1)",
+                        [org.to_string()],
+                    )?;
+                }
+                Ok(())
+            })
+            .await
+    }
+
+    async fn suspended_organisations(&self) -> Result<Vec<OrgId>> {
+        self.readers
+            .read(|c| {
+                let mut stmt = c.prepare_cached(
+                    "SELECT id FROM organisations WHERE suspended_at IS NOT NULL ORDER BY id",
+                )?;
+                let ids = stmt
+                    .query_map([], |r| r.get::<_, String>(0))?
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                ids.iter()
+                    .map(|id| crate::conv::parse("organisation id", id))
+                    .collect()
             })
             .await
     }

@@ -8,7 +8,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 pub fn load(conn: &Connection) -> Result<Reference> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, name, solution_area, dynamics_365 FROM catalog ORDER BY position, id",
+        "SELECT id, name, solution_area, dynamics_365, retired FROM catalog ORDER BY position, id",
     )?;
     let rows = stmt.query_map([], |r| {
         Ok((
@@ -16,16 +16,18 @@ pub fn load(conn: &Connection) -> Result<Reference> {
             r.get::<_, String>("name")?,
             r.get::<_, String>("solution_area")?,
             r.get::<_, bool>("dynamics_365")?,
+            r.get::<_, bool>("retired")?,
         ))
     })?;
     let mut products = Vec::new();
     for row in rows {
-        let (id, name, area, d365) = row?;
+        let (id, name, area, d365, retired) = row?;
         products.push(Product {
             id: parse_value(&id)?,
             name,
             solution_area: parse_value::<SolutionArea>(&area)?,
             dynamics_365: d365,
+            retired,
         });
     }
     let policy: Policy = setting(conn, "policy")?.unwrap_or_default();
@@ -72,11 +74,30 @@ pub fn holidays(conn: &Connection) -> Result<Vec<(Date, Option<String>)>> {
 
 pub fn upsert_product(conn: &Connection, p: &Product) -> Result<()> {
     conn.execute(
-        "INSERT INTO catalog (id, name, solution_area, dynamics_365, position)
-         VALUES (?1, ?2, ?3, ?4, (SELECT coalesce(max(position), 0) + 1 FROM catalog))
+        "INSERT INTO catalog (id, name, solution_area, dynamics_365, position, retired)
+         VALUES (?1, ?2, ?3, ?4, (SELECT coalesce(max(position), 0) + 1 FROM catalog), ?5)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, solution_area = excluded.solution_area,
-             dynamics_365 = excluded.dynamics_365",
-        params![p.id.as_str(), p.name, p.solution_area.as_str(), p.dynamics_365],
+             dynamics_365 = excluded.dynamics_365, retired = excluded.retired",
+        params![p.id.as_str(), p.name, p.solution_area.as_str(), p.dynamics_365, p.retired],
+    )?;
+    Ok(())
+}
+
+/// The version of the reference data: every change bumps it (in its own transaction), so
+/// a process whose copy is of another version loads it again, whichever process changed it.
+pub fn version(conn: &Connection) -> Result<i64> {
+    let v: Option<String> = conn
+        .prepare_cached("SELECT value FROM settings WHERE key = 'ref_version'")?
+        .query_row([], |r| r.get(0))
+        .optional()?;
+    Ok(v.and_then(|v| v.parse().ok()).unwrap_or(0))
+}
+
+pub fn bump_version(conn: &Connection) -> Result<()> {
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES ('ref_version', '1')
+         ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)",
+        [],
     )?;
     Ok(())
 }

@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0003_parked_jobs.sql"),
     include_str!("../../migrations/sqlite/0004_web_sign_in.sql"),
     include_str!("../../migrations/sqlite/0005_claim_lists.sql"),
+    include_str!("../../migrations/sqlite/0006_program_administration.sql"),
 ];
 /// The migration that adds `claims.name_key`, which [`fill_name_keys`] completes.
 const NAME_KEY_MIGRATION: usize = 5;

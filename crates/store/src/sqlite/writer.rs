@@ -21,18 +21,22 @@ const MAX_BATCH: usize = 512;
 /// State the writer keeps between operations.
 #[derive(Default)]
 pub struct WriterState {
-    /// The reference data as of the writer's connection; cleared by operations that
-    /// change it.
-    pub reference: Option<Arc<Reference>>,
+    /// The reference data as of the writer's connection, with the version it was loaded
+    /// at; reloaded when the stored version moved (another process changed it) and
+    /// cleared by operations that change it.
+    pub reference: Option<(i64, Arc<Reference>)>,
 }
 
 impl WriterState {
     pub fn reference(&mut self, conn: &Connection) -> Result<Arc<Reference>> {
-        if let Some(r) = &self.reference {
+        let version = super::reference::version(conn)?;
+        if let Some((v, r)) = &self.reference
+            && *v == version
+        {
             return Ok(r.clone());
         }
         let r = Arc::new(super::reference::load(conn)?);
-        self.reference = Some(r.clone());
+        self.reference = Some((version, r.clone()));
         Ok(r)
     }
 }

@@ -3,6 +3,8 @@
 #[allow(unused_imports)] // Not every test binary runs the cases.
 pub use super::accounts::*;
 #[allow(unused_imports)]
+pub use super::admin::*;
+#[allow(unused_imports)]
 pub use super::lists::*;
 use super::*;
 use cpor_domain::ErrorCode;
@@ -708,6 +710,7 @@ pub async fn reference_data_changes_are_seen_by_commands(store: Arc<dyn Store>) 
         name: "Microsoft 365 Copilot".into(),
         solution_area: cpor_domain::reference::SolutionArea::Microsoft365,
         dynamics_365: false,
+        retired: false,
     };
     store.upsert_product(&p).await.unwrap();
     let r = store.reference().await.unwrap();

@@ -3,6 +3,7 @@
 #![allow(dead_code, clippy::unwrap_used)]
 
 pub mod accounts;
+pub mod admin;
 pub mod cases;
 pub mod lists;
 
@@ -244,7 +245,11 @@ macro_rules! conformance {
             a_revoked_token_and_an_expired_token_authenticate_nobody,
             tokens_list_newest_first_without_revoked_ones,
             another_user_cannot_revoke_my_token,
-            a_token_records_its_last_use_at_most_once_a_minute
+            a_token_records_its_last_use_at_most_once_a_minute,
+            an_organisation_is_renamed,
+            a_location_in_use_or_the_last_one_cannot_be_removed,
+            a_suspended_organisations_users_are_refused_until_lifted,
+            a_retired_product_is_refused_for_new_claims_and_can_come_back
         );
     };
     (@cases $make:path; $($case:ident),+) => {
