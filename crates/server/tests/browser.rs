@@ -101,6 +101,7 @@ impl Browser {
         let shots = target.join("screenshots").join(lang);
         let _ = std::fs::remove_dir_all(&shots);
         std::fs::create_dir_all(&shots).unwrap();
+        let shots = shots.canonicalize().unwrap_or(shots);
         Browser {
             c,
             lang,
