@@ -1,6 +1,8 @@
-//! `cpor admin …`: organisations, users, the tenant directory, holidays, backups.
+//! `cpor admin …`: organisations, users, API tokens, the tenant directory, holidays, the
+//! policy, backups. The changes the portal and the API also make run the same code
+//! (`cpor_server::administration`, `cpor_server::directory`).
 
-use crate::{directory_csv, open};
+use crate::open;
 use clap::Subcommand;
 use cpor_domain::Role;
 use cpor_domain::claim::hash_secret;
@@ -34,6 +36,16 @@ pub enum AdminCommand {
         #[command(subcommand)]
         command: HolidayCommand,
     },
+    /// API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// The policy: SLA days, windows, PoE limits, the operator's time zone.
+    Policy {
+        #[command(subcommand)]
+        command: PolicyCommand,
+    },
     /// Write a consistent copy of the database to FILE while the service runs.
     Backup { file: PathBuf },
 }
@@ -48,6 +60,33 @@ pub enum OrgCommand {
         #[arg(long = "mpn-id", required = true)]
         mpn_ids: Vec<String>,
     },
+    /// Add a partner location to an organisation.
+    AddLocation {
+        #[arg(long)]
+        org: String,
+        #[arg(long = "mpn-id")]
+        mpn_id: String,
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum TokenCommand {
+    /// Revoke a user's API token by its public id.
+    Revoke {
+        #[arg(long)]
+        user: String,
+        token: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum PolicyCommand {
+    /// Print the policy, one `setting=value` a line.
+    Show,
+    /// Change settings: `cpor admin policy set review_pickup_days=3 time_zone=Europe/Paris`.
+    Set { settings: Vec<String> },
 }
 
 #[derive(Subcommand)]
@@ -73,6 +112,15 @@ pub enum UserCommand {
         #[arg(long, env = "CPOR_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
         public_url: String,
     },
+    /// List the users of an organisation (or `operator`): id, e-mail, role, state.
+    List {
+        #[arg(long)]
+        org: String,
+    },
+    /// Disable a user (their sessions end, their tokens stop working).
+    Disable { user: String },
+    /// Enable a disabled user.
+    Enable { user: String },
 }
 
 #[derive(Subcommand)]
@@ -96,6 +144,10 @@ pub enum HolidayCommand {
         #[arg(long)]
         name: Option<String>,
     },
+    /// List the holidays, one a line: its ISO date, then its name.
+    List,
+    /// Remove a holiday (YYYY-MM-DD).
+    Remove { date: String },
 }
 
 pub async fn run(command: AdminCommand, data: &Data) -> Result<(), String> {
@@ -245,7 +297,27 @@ pub async fn run(command: AdminCommand, data: &Data) -> Result<(), String> {
                     subscriptions,
                 },
         } => {
-            let records = directory_csv::read(&store, &tenants, subscriptions.as_deref()).await?;
+            let read = |p: &PathBuf| {
+                std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))
+            };
+            let tenants_text = read(&tenants)?;
+            let subscriptions_text = subscriptions.as_ref().map(read).transpose()?;
+            let tenants_name = tenants.display().to_string();
+            let subscriptions_name = subscriptions.as_ref().map(|p| p.display().to_string());
+            let report = cpor_server::directory::read(
+                store.as_ref(),
+                (&tenants_name, &tenants_text),
+                subscriptions_name
+                    .as_deref()
+                    .zip(subscriptions_text.as_deref()),
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+            if !report.ok() {
+                let lines: Vec<String> = report.refused.iter().map(|r| r.to_string()).collect();
+                return Err(format!("nothing was imported:\n{}", lines.join("\n")));
+            }
+            let records = report.records;
             let summary = store
                 .import_directory(&records)
                 .await
@@ -277,10 +349,178 @@ pub async fn run(command: AdminCommand, data: &Data) -> Result<(), String> {
             );
             Ok(())
         }
+        AdminCommand::Holiday {
+            command: HolidayCommand::List,
+        } => {
+            for (d, name) in store.holidays().await.map_err(|e| e.to_string())? {
+                match name {
+                    Some(n) => println!("{d} {n}"),
+                    None => println!("{d}"),
+                }
+            }
+            Ok(())
+        }
+        AdminCommand::Holiday {
+            command: HolidayCommand::Remove { date },
+        } => {
+            let d: Date = date
+                .trim()
+                .parse()
+                .map_err(|_| format!("DATE: \"{date}\" is not a date such as 2026-12-25"))?;
+            if store.remove_holiday(d).await.map_err(|e| e.to_string())? {
+                println!("{d} is no longer a holiday");
+                Ok(())
+            } else {
+                Err(format!("{d} is not a holiday"))
+            }
+        }
+        AdminCommand::Org {
+            command: OrgCommand::AddLocation { org, mpn_id, name },
+        } => {
+            let org: OrgId = org
+                .parse()
+                .map_err(|_| format!("--org: \"{org}\" is not an organisation id"))?;
+            let mpn_id = MpnId::parse_field("--mpn-id", &mpn_id).map_err(|e| e.to_string())?;
+            store
+                .add_location(org, &Location { mpn_id, name })
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("added");
+            Ok(())
+        }
+        AdminCommand::User {
+            command: UserCommand::List { org },
+        } => {
+            let org_id = if org == "operator" {
+                None
+            } else {
+                Some(org.parse::<OrgId>().map_err(|_| {
+                    format!("--org: \"{org}\" is neither an organisation id nor `operator`")
+                })?)
+            };
+            for u in store.users(org_id).await.map_err(|e| e.to_string())? {
+                let state = match store.account(u.id).await.map_err(|e| e.to_string())? {
+                    Some(a) if a.disabled => "disabled",
+                    Some(a) if a.suspended => "suspended",
+                    Some(a) if a.password_hash.is_none() => "invited",
+                    _ => "active",
+                };
+                println!("{}\t{}\t{}\t{state}\t{}", u.id, u.email, u.role, u.name);
+            }
+            Ok(())
+        }
+        AdminCommand::User {
+            command: UserCommand::Disable { user },
+        } => set_disabled(store.as_ref(), &user, true).await,
+        AdminCommand::User {
+            command: UserCommand::Enable { user },
+        } => set_disabled(store.as_ref(), &user, false).await,
+        AdminCommand::Token {
+            command: TokenCommand::Revoke { user, token },
+        } => {
+            let user: UserId = user
+                .parse()
+                .map_err(|_| format!("--user: \"{user}\" is not a user id"))?;
+            if store
+                .revoke_token(user, &token)
+                .await
+                .map_err(|e| e.to_string())?
+            {
+                println!("revoked");
+                Ok(())
+            } else {
+                Err(format!("TOKEN: the user has no live token {token}"))
+            }
+        }
+        AdminCommand::Policy {
+            command: PolicyCommand::Show,
+        } => {
+            let p = store.reference().await.map_err(|e| e.to_string())?.policy.clone();
+            print_policy(&p);
+            Ok(())
+        }
+        AdminCommand::Policy {
+            command: PolicyCommand::Set { settings },
+        } => {
+            let mut p = store.reference().await.map_err(|e| e.to_string())?.policy.clone();
+            let mut errors = Vec::new();
+            for s in &settings {
+                let Some((k, v)) = s.split_once('=') else {
+                    errors.push(format!("{s}: write setting=value"));
+                    continue;
+                };
+                let n = || v.trim().parse::<u64>().map_err(|_| format!("{k}: \"{v}\" is not a whole number"));
+                let days = || n().and_then(|n| match u32::try_from(n) {
+                    Ok(d) if (1..=365).contains(&d) => Ok(d),
+                    _ => Err(format!("{k}: 1 to 365 days")),
+                });
+                let r = match k.trim() {
+                    "review_pickup_days" => days().map(|d| p.review_pickup_days = d),
+                    "review_decision_days" => days().map(|d| p.review_decision_days = d),
+                    "partner_response_days" => days().map(|d| p.partner_response_days = d),
+                    "consent_window_days" => days().map(|d| p.consent_window_days = d),
+                    "dispute_window_days" => days().map(|d| p.dispute_window_days = d),
+                    "dispute_resolution_days" => days().map(|d| p.dispute_resolution_days = d),
+                    "poe_max_bytes" => n().and_then(|b| {
+                        if (1024..=cpor_server::administration::MAX_POE_BYTES).contains(&b) {
+                            p.poe_max_bytes = b;
+                            Ok(())
+                        } else {
+                            Err(format!("{k}: 1024 to {}", cpor_server::administration::MAX_POE_BYTES))
+                        }
+                    }),
+                    "poe_max_count" => n().and_then(|c| match u32::try_from(c) {
+                        Ok(c) if (1..=200).contains(&c) => {
+                            p.poe_max_count = c;
+                            Ok(())
+                        }
+                        _ => Err(format!("{k}: 1 to 200")),
+                    }),
+                    "time_zone" => {
+                        p.time_zone = v.trim().to_string();
+                        Ok(())
+                    }
+                    other => Err(format!("{other}: no such setting")),
+                };
+                if let Err(e) = r {
+                    errors.push(e);
+                }
+            }
+            if !errors.is_empty() {
+                return Err(errors.join("\n"));
+            }
+            store.set_policy(&p).await.map_err(|e| e.to_string())?;
+            print_policy(&p);
+            Ok(())
+        }
         AdminCommand::Backup { file } => {
             store.backup(&file).await.map_err(|e| e.to_string())?;
             println!("backed up to {}", file.display());
             Ok(())
         }
     }
+}
+
+fn print_policy(p: &cpor_domain::reference::Policy) {
+    println!("review_pickup_days={}", p.review_pickup_days);
+    println!("review_decision_days={}", p.review_decision_days);
+    println!("partner_response_days={}", p.partner_response_days);
+    println!("consent_window_days={}", p.consent_window_days);
+    println!("dispute_window_days={}", p.dispute_window_days);
+    println!("dispute_resolution_days={}", p.dispute_resolution_days);
+    println!("poe_max_bytes={}", p.poe_max_bytes);
+    println!("poe_max_count={}", p.poe_max_count);
+    println!("time_zone={}", p.time_zone);
+}
+
+async fn set_disabled(store: &dyn cpor_store::Store, user: &str, disabled: bool) -> Result<(), String> {
+    let id: UserId = user
+        .parse()
+        .map_err(|_| format!("USER: \"{user}\" is not a user id"))?;
+    store
+        .set_disabled(id, disabled)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!("{}", if disabled { "disabled" } else { "enabled" });
+    Ok(())
 }

@@ -2,7 +2,6 @@
 
 mod admin;
 mod demo;
-mod directory_csv;
 
 use clap::{Parser, Subcommand};
 use cpor_server::StoreConfig;

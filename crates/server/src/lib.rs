@@ -2,10 +2,12 @@
 //! page, authentication and authorisation, and the background worker, on a [`Store`].
 
 pub mod api;
+pub mod administration;
 pub mod auth;
 pub mod blobs;
 pub mod clock;
 pub mod config;
+pub mod directory;
 pub mod error;
 pub mod layers;
 pub mod mail;

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1` (docs/product.md, interfaces), its OpenAPI document and
 //! served docs.
 
+pub mod admin;
 pub mod claims;
 pub mod consent;
 pub mod dto;
@@ -57,6 +58,20 @@ pub fn routes(upload_limit: usize) -> (Router<App>, utoipa::openapi::OpenApi) {
         .routes(routes!(reference::check_key))
         .routes(routes!(jobs::list))
         .routes(routes!(jobs::requeue))
+        .routes(routes!(admin::holidays, admin::add_holiday))
+        .routes(routes!(admin::remove_holiday))
+        .routes(routes!(admin::policy, admin::set_policy))
+        .routes(routes!(admin::products))
+        .routes(routes!(admin::put_product))
+        .routes(routes!(admin::organisations, admin::create_organisation))
+        .routes(routes!(admin::organisation, admin::patch_organisation))
+        .routes(routes!(admin::add_location))
+        .routes(routes!(admin::remove_location))
+        .routes(routes!(admin::users, admin::invite))
+        .routes(routes!(admin::patch_user))
+        .routes(routes!(admin::tokens))
+        .routes(routes!(admin::revoke_token))
+        .routes(routes!(admin::import_directory))
         .split_for_parts();
     openapi::complete(&mut doc);
     (router, doc)

@@ -40,6 +40,8 @@ pub struct ProductView {
     pub solution_area: String,
     /// Dynamics 365 products need a technical contact.
     pub dynamics_365: bool,
+    /// A retired product is kept for the claims that name it; new claims cannot have it.
+    pub retired: bool,
 }
 
 /// The catalog: solution areas, their activities and programs, and the products.
@@ -78,6 +80,7 @@ pub async fn catalog(State(app): State<App>, _who: Principal) -> ApiResult<Json<
                 name: p.name.clone(),
                 solution_area: p.solution_area.to_string(),
                 dynamics_365: p.dynamics_365,
+                retired: p.retired,
             })
             .collect(),
     }))

@@ -133,7 +133,7 @@ pub async fn login(
     let hash = account.as_ref().and_then(|a| a.password_hash.clone());
     let password_ok = password::verify(form.password, hash).await;
     let account = match account {
-        Some(a) if password_ok && !a.disabled => a,
+        Some(a) if password_ok && !a.blocked() => a,
         _ => {
             let _ = app.store.record_login_failure(&keys, now).await;
             return refuse("login-failed");
@@ -212,7 +212,7 @@ pub async fn forgot(posted: Posted<ForgotForm>) -> PageResult {
     let app = ui.app.clone();
     if let Ok(email) = Email::parse(posted.form.email.trim())
         && let Ok(Some(account)) = app.store.account_by_email(&email).await
-        && !account.disabled
+        && !account.blocked()
     {
         let lang = account
             .language

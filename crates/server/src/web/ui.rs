@@ -124,7 +124,7 @@ async fn viewer(app: &App, parts: &Parts, now: Timestamp) -> Option<Viewer> {
         return None;
     }
     let account = app.store.account(session.user_id).await.ok()??;
-    if account.disabled {
+    if account.blocked() {
         return None;
     }
     if later(session.last_seen_at, TOUCH_EVERY) <= now {

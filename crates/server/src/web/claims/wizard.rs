@@ -599,6 +599,7 @@ async fn product_opts(
         .products()
         .iter()
         .filter(|p| p.solution_area == c.fields.solution_area)
+        .filter(|p| !p.retired)
         .map(|p| {
             let line = c.fields.products.iter().find(|l| l.product == p.id);
             let subscriptions = tenant
