@@ -52,6 +52,7 @@ const EVERYONE: &[&str] = &[
     "program_admin",
 ];
 const MANAGERS: &[&str] = &["global_admin", "incentives_admin"];
+const ADMINS: &[&str] = &["program_admin"];
 const POE: &[&str] = &["global_admin", "incentives_admin", "incentives_user"];
 const COMMENTERS: &[&str] = &[
     "global_admin",
@@ -77,6 +78,10 @@ async fn every_route_answers_every_role_as_spec_section_1_says() {
         .upload(&id, "adatum:incentives_admin", "sow.pdf", pdf())
         .await;
     let poe = up.body["poe"][0]["id"].as_str().unwrap().to_string();
+    let adatum = cpor_domain::sample::adatum().id;
+    let admin_org = format!("/api/v1/admin/organisations/{adatum}");
+    let some_user = t.store.users(Some(adatum)).await.unwrap()[0].id;
+    let admin_user = format!("/api/v1/admin/users/{some_user}");
     let c = format!("/api/v1/claims/{id}");
     let tenant = cpor_domain::sample::CONTOSO;
     let routes = vec![
@@ -200,6 +205,142 @@ async fn every_route_answers_every_role_as_spec_section_1_says() {
         ),
         route(Method::GET, "/api/v1/jobs".into(), None, OPERATORS, false),
         route(Method::GET, "/api/v1/catalog".into(), None, EVERYONE, false),
+        // Program administration: program admins only. Bodies are refused (422) for the
+        // admin, so the matrix changes nothing; DELETEs name nothing that exists.
+        route(
+            Method::GET,
+            "/api/v1/admin/holidays".into(),
+            None,
+            ADMINS,
+            false,
+        ),
+        route(
+            Method::POST,
+            "/api/v1/admin/holidays".into(),
+            Some(json!({"date": "not a date"})),
+            ADMINS,
+            false,
+        ),
+        route(
+            Method::DELETE,
+            "/api/v1/admin/holidays/2031-01-01".into(),
+            None,
+            ADMINS,
+            false,
+        ),
+        route(
+            Method::GET,
+            "/api/v1/admin/policy".into(),
+            None,
+            ADMINS,
+            false,
+        ),
+        route(
+            Method::PATCH,
+            "/api/v1/admin/policy".into(),
+            Some(json!({"review_pickup_days": 0})),
+            ADMINS,
+            false,
+        ),
+        route(
+            Method::GET,
+            "/api/v1/admin/products".into(),
+            None,
+            ADMINS,
+            false,
+        ),
+        route(
+            Method::PUT,
+            "/api/v1/admin/products/copilot".into(),
+            Some(json!({"name": ""})),
+            ADMINS,
+            false,
+        ),
+        route(
+            Method::GET,
+            "/api/v1/admin/organisations".into(),
+            None,
+            ADMINS,
+            false,
+        ),
+        route(
+            Method::POST,
+            "/api/v1/admin/organisations".into(),
+            Some(json!({"name": "", "mpn_id": "x"})),
+            ADMINS,
+            false,
+        ),
+        route(Method::GET, admin_org.clone(), None, ADMINS, false),
+        route(
+            Method::PATCH,
+            admin_org.clone(),
+            Some(json!({"name": ""})),
+            ADMINS,
+            false,
+        ),
+        route(
+            Method::POST,
+            format!("{admin_org}/locations"),
+            Some(json!({"mpn_id": "12"})),
+            ADMINS,
+            false,
+        ),
+        route(
+            Method::DELETE,
+            format!("{admin_org}/locations/99999999"),
+            None,
+            ADMINS,
+            false,
+        ),
+        route(
+            Method::GET,
+            format!("{admin_org}/users"),
+            None,
+            ADMINS,
+            false,
+        ),
+        route(
+            Method::POST,
+            format!("{admin_org}/users"),
+            Some(json!({"name": "X", "email": "not an e-mail", "role": "reviewer"})),
+            ADMINS,
+            false,
+        ),
+        route(
+            Method::GET,
+            "/api/v1/admin/organisations/operator/users".into(),
+            None,
+            ADMINS,
+            false,
+        ),
+        route(
+            Method::PATCH,
+            admin_user.clone(),
+            Some(json!({"role": "no_such_role"})),
+            ADMINS,
+            false,
+        ),
+        route(
+            Method::GET,
+            format!("{admin_user}/tokens"),
+            None,
+            ADMINS,
+            false,
+        ),
+        route(
+            Method::DELETE,
+            format!("{admin_user}/tokens/0000000000000000"),
+            None,
+            ADMINS,
+            false,
+        ),
+        route(
+            Method::POST,
+            "/api/v1/admin/directory/import?dry_run=true".into(),
+            Some(json!({})),
+            ADMINS,
+            false,
+        ),
         route(
             Method::GET,
             "/api/v1/directory/lookup?domain=contoso.com".into(),
