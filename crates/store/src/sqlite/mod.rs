@@ -34,6 +34,9 @@ use writer::Writer;
 /// The database file's name in the data directory.
 pub const DB_FILE: &str = "cpor.db";
 
+/// Reference data and the version it was loaded at.
+type Versioned = (i64, Arc<Reference>);
+
 pub struct SqliteStore {
     path: PathBuf,
     writer: Writer,
@@ -41,7 +44,7 @@ pub struct SqliteStore {
     /// The reference data as readers last loaded it, with its version (another process
     /// on the same file, such as `cpor admin`, moves the stored version); cleared after a
     /// change commits.
-    reference: Arc<RwLock<Option<(i64, Arc<Reference>)>>>,
+    reference: Arc<RwLock<Option<Versioned>>>,
 }
 
 fn open_writer(path: &Path) -> Result<Connection> {
