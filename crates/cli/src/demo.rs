@@ -364,6 +364,8 @@ pub async fn run(data: &Data, if_empty: bool, served_at: &str) -> Result<(), Str
         Command::Approve {
             comment: None,
             consent: ConsentSecret(cpor_server::auth::new_secret("consent")),
+            // The demo's arbitration is confirmed, as a reviewer would.
+            confirm: true,
         },
         days(2),
     )
@@ -383,6 +385,8 @@ pub async fn run(data: &Data, if_empty: bool, served_at: &str) -> Result<(), Str
         Command::Approve {
             comment: comment("Clear PoE."),
             consent: ConsentSecret(cpor_server::auth::new_secret("consent")),
+            // The demo's arbitration is confirmed, as a reviewer would.
+            confirm: true,
         },
         days(11),
     )
@@ -410,6 +414,8 @@ pub async fn run(data: &Data, if_empty: bool, served_at: &str) -> Result<(), Str
         Command::Approve {
             comment: None,
             consent: ConsentSecret(cpor_server::auth::new_secret("consent")),
+            // The demo's arbitration is confirmed, as a reviewer would.
+            confirm: true,
         },
         days(39),
     )
@@ -433,6 +439,8 @@ pub async fn run(data: &Data, if_empty: bool, served_at: &str) -> Result<(), Str
         Command::Approve {
             comment: None,
             consent: ConsentSecret(cpor_server::auth::new_secret("consent")),
+            // The demo's arbitration is confirmed, as a reviewer would.
+            confirm: true,
         },
         days(19),
     )

@@ -226,7 +226,8 @@ async fn two_processes_fire_each_timer_once_and_keep_one_holder_per_key() {
                 &c,
                 format!("{s}/api/v1/claims/{id}/review/approve"),
                 &t,
-                json!({}),
+                // Each reviewer confirms the arbitration, should another win first.
+                json!({"confirm": true}),
             )
             .await
             .0

@@ -9,7 +9,7 @@ use cpor_domain::claim::{
     TimerKind, hash_secret,
 };
 use cpor_domain::jiff::{Span, ToSpan};
-use cpor_domain::values::{DisputeDetails, Parse, Reason as ReasonText, UserId};
+use cpor_domain::values::{ClaimId, DisputeDetails, Parse, Reason as ReasonText, UserId};
 use cpor_domain::{Actor, ErrorCode, Role, Side};
 use support::*;
 
@@ -658,30 +658,64 @@ fn a_decline_after_the_window_before_its_timer_ran_records_the_activation_first(
 }
 
 #[test]
-fn arbitration_approval_supersedes_the_previous_holder_in_the_same_change() {
+fn arbitration_moves_only_the_contested_keys_and_the_previous_holder_keeps_the_rest() {
     let mut w = World::new();
     let first = w.approved(&admin_a(), teams());
     w.advance(8.days());
     w.fire_due();
     assert_eq!(w.claim(first).phase, Some(Phase::Active));
     let second = w.under_review(&admin_b(), m365_input("Fabrikam Teams", MPN_B, &["teams"]));
+    // Without the reviewer's confirmation nothing moves.
+    let unconfirmed = Command::Approve {
+        comment: None,
+        consent: cpor_domain::claim::ConsentSecret("other-link".into()),
+        confirm: false,
+    };
+    let refused = w.run(&reviewer(), Some(second), unconfirmed).unwrap_err();
+    assert_eq!(refused.errors[0].field, "confirm");
+    assert!(
+        refused.errors[0].message.contains("teams"),
+        "names what moves"
+    );
+    assert_eq!(w.claim(second).status, Status::UnderReview);
     let ch = w.run(&reviewer(), Some(second), approve()).unwrap();
     assert_eq!(
         ch.len(),
         2,
         "the winner's and the previous holder's changes"
     );
+    // The previous holder loses teams only: it keeps exchange_online, still active.
     let loser = w.claim(first);
     assert_eq!(
         (loser.phase, loser.reasons.clone(), loser.superseded_by),
-        (Some(Phase::Ended), vec![Reason::Superseded], Some(second))
+        (Some(Phase::Active), vec![], Some(second))
     );
     assert_eq!(w.claim(second).superseded, vec![first]);
-    // The loser's exchange_online key is released too: its whole association ended.
-    assert_eq!(w.keys.len(), 1);
-    assert_eq!(w.keys.values().next().unwrap().claim_id, second);
+    assert_eq!(w.keys.len(), 2);
+    fn holder_of(w: &World, workload: &str) -> Option<ClaimId> {
+        w.keys
+            .values()
+            .find(|h| h.key.to_string().contains(&format!("workload:{workload}/")))
+            .map(|h| h.claim_id)
+    }
+    assert_eq!(holder_of(&w, "teams"), Some(second));
+    assert_eq!(holder_of(&w, "exchange_online"), Some(first));
     let told: Vec<Template> = w.outbox.iter().rev().take(3).map(|m| m.template).collect();
-    assert!(told.contains(&Template::Superseded) && told.contains(&Template::Approved));
+    assert!(told.contains(&Template::PartlySuperseded) && told.contains(&Template::Approved));
+    // A claim that wins the last key ends the previous holder's association.
+    let third = w.under_review(
+        &admin_b(),
+        m365_input("Fabrikam Exchange", MPN_B, &["exchange_online"]),
+    );
+    w.ok(&reviewer(), third, approve());
+    let loser = w.claim(first);
+    assert_eq!(
+        (loser.phase, loser.reasons.clone()),
+        (Some(Phase::Ended), vec![Reason::Superseded])
+    );
+    assert_eq!(holder_of(&w, "exchange_online"), Some(third));
+    let told: Vec<Template> = w.outbox.iter().rev().take(3).map(|m| m.template).collect();
+    assert!(told.contains(&Template::Superseded));
     // Neither partner learns the other's claim id, from the claim or from its history;
     // the operator does.
     let (first_id, second_id) = (first.to_string(), second.to_string());
@@ -695,12 +729,19 @@ fn arbitration_approval_supersedes_the_previous_holder_in_the_same_change() {
         let seen = serde_json::to_string(&(winner, history)).unwrap();
         assert!(!seen.contains(&first_id), "{side} sees the loser");
     }
+    // The operator sees who won which keys; the last winner ended the association.
     let operator = w.claim(first).view_for(Side::Operator);
-    assert_eq!(operator.superseded_by, Some(second));
-    assert!(
-        w.events[&first]
-            .iter()
-            .any(|e| e.view_for(Side::Operator).kind == EventKind::Superseded { by: Some(second) })
+    assert_eq!(operator.superseded_by, Some(third));
+    let supersessions: Vec<(Option<ClaimId>, bool)> = w.events[&first]
+        .iter()
+        .filter_map(|e| match e.view_for(Side::Operator).kind {
+            EventKind::Superseded { by, last, .. } => Some((by, last)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        supersessions,
+        vec![(Some(second), false), (Some(third), true)]
     );
 }
 

@@ -226,6 +226,7 @@ fn table() -> Vec<(Command, &'static [Situation], Who)> {
         (
             Command::Supersede {
                 by: ClaimId::from_uuid(Uuid::from_u128(42)),
+                keys: Vec::new(),
             },
             &[ConsentPending, Active],
             Who::ReviewerOrSystem,

@@ -341,10 +341,20 @@ async fn arbitration_between_two_organisations_supersedes_the_previous_holder() 
             m365("Litware Teams", "2345678", &["teams"]),
         )
         .await;
+    // Approving over a holder needs the reviewer's confirmation, naming what moves.
+    let unconfirmed = t
+        .post(
+            &format!("/api/v1/claims/{second}/review/approve"),
+            REVIEWER,
+            json!({"comment": "Litware's PoE is more recent."}),
+        )
+        .await;
+    assert_eq!(unconfirmed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unconfirmed.has_error("confirm", "required"), "{}", unconfirmed.body);
     t.ok(
         &format!("/api/v1/claims/{second}/review/approve"),
         REVIEWER,
-        json!({"comment": "Litware's PoE is more recent."}),
+        json!({"comment": "Litware's PoE is more recent.", "confirm": true}),
     )
     .await;
     let loser = t.claim(&first).await;

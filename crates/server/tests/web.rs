@@ -732,3 +732,76 @@ async fn the_list_counts_claims_per_status_and_filters_by_product_change_and_ord
         "a filter that is not a date is named"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn arbitration_is_shown_confirmed_and_moves_only_the_contested_key() {
+    let t = TestApp::start().await;
+    let held = t
+        .under_review(ADMIN, m365("Adatum holds", "1234567", &["teams", "intune"]))
+        .await;
+    t.ok(
+        &format!("/api/v1/claims/{held}/review/approve"),
+        "operator:reviewer",
+        serde_json::json!({}),
+    )
+    .await;
+    let litware = "litware:incentives_admin";
+    let rival = t
+        .under_review(
+            litware,
+            m365(
+                "Litware wants Teams",
+                cpor_domain::sample::LITWARE_MPN,
+                &["teams"],
+            ),
+        )
+        .await;
+    let mut rui = Visitor::new(&t);
+    rui.sign_in("operator:reviewer").await;
+    let page = rui.get(&format!("/claims/{rival}")).await;
+    assert!(
+        page.has("Competing claims") && page.has("Adatum holds") && page.has("holds it now"),
+        "{}",
+        page.html
+    );
+    assert!(page.has("id=\"ap-confirm\""));
+    let csrf = page.csrf();
+    let unconfirmed = rui
+        .post(
+            &format!("/claims/{rival}/review/approve"),
+            &[("_csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(unconfirmed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        t.claim(&rival).await["status"],
+        "under_review",
+        "nothing moved"
+    );
+    let confirmed = rui
+        .post(
+            &format!("/claims/{rival}/review/approve"),
+            &[("_csrf", &csrf), ("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(confirmed.url, format!("/claims/{rival}?notice=approve"));
+    // Adatum keeps intune and stays approved; teams moved to Litware.
+    let adatum = t.claim(&held).await;
+    assert_eq!(
+        (adatum["status"].as_str(), adatum["phase"].as_str()),
+        (Some("approved"), Some("consent_pending"))
+    );
+    assert_eq!(t.claim(&rival).await["phase"], "consent_pending");
+    t.run_jobs().await;
+    assert!(
+        t.outbox()
+            .iter()
+            .any(|m| m.contains("moved to another partner") && m.contains("Teams")),
+        "the previous holder is told which key moved"
+    );
+    // Adatum's people never see the rival's name.
+    let mut ines = Visitor::new(&t);
+    ines.sign_in(ADMIN).await;
+    let theirs = ines.get(&format!("/claims/{held}")).await;
+    assert!(!theirs.has("Litware") && !theirs.has(&rival));
+}

@@ -27,6 +27,7 @@ pub fn apply(state: Option<Claim>, event: &Event) -> Option<Claim> {
                 association_expires_at: None,
                 superseded_by: None,
                 superseded: Vec::new(),
+                lost_keys: Vec::new(),
                 reviewer: None,
                 submitted_at: None,
                 decided_at: None,
@@ -125,8 +126,11 @@ pub fn apply(state: Option<Claim>, event: &Event) -> Option<Claim> {
         EventKind::ExpiryPostponed { expires_at } => c.association_expires_at = *expires_at,
         EventKind::AssociationExpired => end(&mut c, Phase::Expired, Reason::SubscriptionEnded),
         EventKind::Disassociated { .. } => end(&mut c, Phase::Ended, Reason::Disassociated),
-        EventKind::Superseded { by } => {
-            end(&mut c, Phase::Ended, Reason::Superseded);
+        EventKind::Superseded { by, keys, last } => {
+            c.lost_keys.extend(keys.iter().cloned());
+            if *last {
+                end(&mut c, Phase::Ended, Reason::Superseded);
+            }
             c.superseded_by = *by;
         }
         EventKind::SlaBreached { sla, .. } => {

@@ -97,6 +97,9 @@ pub enum Command {
     Approve {
         comment: Option<CommentBody>,
         consent: ConsentSecret,
+        /// The reviewer confirms that another partner loses the contested keys
+        /// (arbitration); needed only when the claim's keys are held by another claim.
+        confirm: bool,
     },
     Reject {
         reasons: Vec<String>,
@@ -126,6 +129,8 @@ pub enum Command {
     /// association keys).
     Supersede {
         by: ClaimId,
+        /// The keys that move to the winning claim; the rest stay with this claim.
+        keys: Vec<crate::keys::AssociationKey>,
     },
     /// A timer of the claim is due.
     Fire(TimerKind),

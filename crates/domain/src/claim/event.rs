@@ -19,6 +19,11 @@ string_enum!(
     }
 );
 
+/// Supersessions recorded before keys moved one by one ended the whole association.
+fn whole() -> bool {
+    true
+}
+
 /// One field's change in an edit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldChange {
@@ -50,7 +55,7 @@ impl Event {
         let mut e = self.clone();
         if side != Side::Operator {
             match &mut e.kind {
-                EventKind::Superseded { by } => *by = None,
+                EventKind::Superseded { by, .. } => *by = None,
                 EventKind::Approved { superseded, .. } => superseded.clear(),
                 EventKind::Taken { reviewer, previous } => {
                     reviewer.name = String::new();
@@ -156,9 +161,16 @@ pub enum EventKind {
     /// Another organisation's claim won arbitration for this claim's keys. `by` names it
     /// for the operator; [`Event::view_for`] drops it for everyone else (docs/product.md,
     /// association keys: the superseded partner never learns which claim won).
+    /// Another partner's claim won arbitration for `keys`; the association ends only
+    /// when no key is left (`last`). Events stored before keys moved one by one name no
+    /// keys and ended the whole association.
     Superseded {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         by: Option<ClaimId>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        keys: Vec<crate::keys::AssociationKey>,
+        #[serde(default = "whole")]
+        last: bool,
     },
     SlaBreached {
         sla: Sla,

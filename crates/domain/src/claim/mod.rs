@@ -15,7 +15,7 @@ mod validate;
 
 pub use apply::{apply, replay};
 pub use command::{Command, ConsentSecret, DisputeInput, DisputeOutcome, Thread, hash_secret};
-pub use decide::{Context, Decision, FollowUp, authorize, decide};
+pub use decide::{Context, Decision, FollowUp, authorize, contested_keys, decide};
 pub use dispute::{Dispute, DisputeStatus};
 pub use event::{Event, EventKind, FieldChange, Sla};
 pub use fields::{
@@ -123,6 +123,9 @@ pub struct Claim {
     pub superseded_by: Option<ClaimId>,
     /// Claims whose associations this claim's approval ended: for the operator only.
     pub superseded: Vec<ClaimId>,
+    /// Keys another partner's claim won in arbitration: this claim no longer holds them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lost_keys: Vec<AssociationKey>,
     /// The reviewer working on the claim, if one took it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reviewer: Option<ReviewerRef>,
@@ -174,6 +177,9 @@ impl Claim {
     pub fn held_keys(&self, map: &ProgramMap) -> Vec<AssociationKey> {
         if self.holds_keys() {
             self.keys(map)
+                .into_iter()
+                .filter(|k| !self.lost_keys.contains(k))
+                .collect()
         } else {
             Vec::new()
         }

@@ -18,6 +18,9 @@ string_enum!(
         Approved = "approved",
         Rejected = "rejected",
         Superseded = "superseded",
+        /// To the partner: arbitration moved some of its keys to another claim; it keeps
+        /// the rest.
+        PartlySuperseded = "partly_superseded",
         AssociationEnded = "association_ended",
         DisputeResolved = "dispute_resolved",
     }
@@ -86,7 +89,8 @@ pub fn notifications(
         EventKind::CustomerDeclined {
             during_window: false,
         } => out.push(partner(Template::AssociationEnded)),
-        EventKind::Superseded { .. } => out.push(partner(Template::Superseded)),
+        EventKind::Superseded { last: true, .. } => out.push(partner(Template::Superseded)),
+        EventKind::Superseded { last: false, .. } => out.push(partner(Template::PartlySuperseded)),
         EventKind::DisputeResolved { .. } => out.push(partner(Template::DisputeResolved)),
         _ => {}
     }

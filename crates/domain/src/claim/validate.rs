@@ -193,7 +193,10 @@ fn check_product_line(
         errors.push(FieldError::new(
             at("product"),
             ErrorCode::InvalidState,
-            format!("{} is retired from the catalog: it cannot be claimed any more.", product.name),
+            format!(
+                "{} is retired from the catalog: it cannot be claimed any more.",
+                product.name
+            ),
         ));
         return;
     }

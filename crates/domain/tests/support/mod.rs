@@ -474,6 +474,9 @@ pub fn approve() -> Command {
     Command::Approve {
         comment: None,
         consent: ConsentSecret("s3cret-link-token".into()),
+        // Arbitration cases confirm what the other partner loses; a test of the
+        // confirmation itself builds its own command.
+        confirm: true,
     }
 }
 

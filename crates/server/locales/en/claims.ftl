@@ -198,6 +198,7 @@ email-response_reminder = Reminder to answer
 email-approved = Approval
 email-rejected = Rejection
 email-superseded = Association superseded
+email-partly_superseded = Association partly superseded
 email-association_ended = Association ended
 email-dispute_resolved = Dispute resolved
 event-created = Created

@@ -46,3 +46,6 @@ mail-association-ended-done = The association has ended.
 
 mail-dispute-resolved-subject = Your dispute of "{ $claim }" is resolved
 mail-dispute-resolved-body = Your dispute of the claim "{ $claim }" for { $domain } is resolved: { $outcome }.
+mail-partly-superseded-subject = Part of your association "{ $claim }" moved to another partner
+mail-partly-superseded-body = Another partner claimed some of the same customer workloads or subscriptions of { $domain }, and after comparing both partners' proof of execution the reviewer approved their claim for these:
+mail-partly-superseded-keep = Your association keeps the other workloads and subscriptions of the claim.

@@ -198,6 +198,7 @@ email-response_reminder = Rappel de réponse
 email-approved = Approbation
 email-rejected = Rejet
 email-superseded = Association remplacée
+email-partly_superseded = Association partiellement remplacée
 email-association_ended = Fin de l’association
 email-dispute_resolved = Contestation résolue
 event-created = Créée

@@ -45,3 +45,6 @@ mail-association-ended-done = L’association a pris fin.
 
 mail-dispute-resolved-subject = Votre contestation de « { $claim } » est traitée
 mail-dispute-resolved-body = Votre contestation de la demande « { $claim } » pour { $domain } est traitée : { $outcome }.
+mail-partly-superseded-subject = Une partie de votre association « { $claim } » est passée à un autre partenaire
+mail-partly-superseded-body = Un autre partenaire a revendiqué certaines des mêmes charges de travail ou des mêmes abonnements du client { $domain } et, après comparaison des preuves d’exécution des deux partenaires, le réviseur a approuvé sa demande pour :
+mail-partly-superseded-keep = Votre association conserve les autres charges de travail et abonnements de la revendication.

@@ -57,3 +57,12 @@ sort-name = By name
 filter-product = product
 filter-updated_from = changed from
 filter-updated_to = changed until
+
+# Arbitration.
+arbitration-heading = Competing claims
+arbitration-help = Other partners want or hold some of what this claim names. Compare their proof of execution (the most recent weighs most) before you decide; you may ask either partner for information.
+arbitration-holds = holds it now
+arbitration-contested = contested
+arbitration-confirm-legend = Arbitration
+arbitration-confirm = I confirm that approving moves these from the other partner:
+arbitration-loses = { $partner } loses { $keys } (claim "{ $claim }")

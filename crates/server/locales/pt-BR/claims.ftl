@@ -198,6 +198,7 @@ email-response_reminder = Lembrete de resposta
 email-approved = Aprovação
 email-rejected = Rejeição
 email-superseded = Associação substituída
+email-partly_superseded = Associação parcialmente substituída
 email-association_ended = Associação encerrada
 email-dispute_resolved = Contestação resolvida
 event-created = Criada

@@ -45,3 +45,6 @@ mail-association-ended-done = A associação foi encerrada.
 
 mail-dispute-resolved-subject = Sua contestação de "{ $claim }" foi resolvida
 mail-dispute-resolved-body = Sua contestação da solicitação "{ $claim }" para { $domain } foi resolvida: { $outcome }.
+mail-partly-superseded-subject = Parte da sua associação "{ $claim }" passou para outro parceiro
+mail-partly-superseded-body = Outro parceiro declarou algumas das mesmas cargas de trabalho ou assinaturas do cliente { $domain } e, após comparar as provas de execução dos dois parceiros, o revisor aprovou a declaração dele para:
+mail-partly-superseded-keep = Sua associação mantém as demais cargas de trabalho e assinaturas da declaração.

@@ -198,6 +198,7 @@ email-response_reminder = Påminnelse om svar
 email-approved = Godkännande
 email-rejected = Avvisning
 email-superseded = Associationen har ersatts
+email-partly_superseded = Association delvis ersatt
 email-association_ended = Associationen har avslutats
 email-dispute_resolved = Bestridandet har avgjorts
 event-created = Skapat

@@ -45,3 +45,6 @@ mail-association-ended-done = Associationen har upphört.
 
 mail-dispute-resolved-subject = Ert bestridande av ”{ $claim }” är avgjort
 mail-dispute-resolved-body = Ert bestridande av ärendet ”{ $claim }” för { $domain } är avgjort: { $outcome }.
+mail-partly-superseded-subject = En del av din association "{ $claim }" har gått över till en annan partner
+mail-partly-superseded-body = En annan partner gjorde anspråk på några av samma arbetsbelastningar eller prenumerationer för kunden { $domain }, och efter att ha jämfört båda partnernas bevis på utförande godkände granskaren deras anspråk för:
+mail-partly-superseded-keep = Din association behåller anspråkets övriga arbetsbelastningar och prenumerationer.

@@ -2,8 +2,8 @@
 //! (docs/product.md).
 
 use super::dto::{
-    ClaimBody, ClaimView, CommentBody, DisassociateBody, DisputeBody, ListView, ReasonsBody,
-    ResolveBody,
+    ApproveBody, ClaimBody, ClaimView, CommentBody, DisassociateBody, DisputeBody, ListView,
+    ReasonsBody, ResolveBody,
 };
 use super::support::{optional_comment, required};
 use crate::auth::{Principal, new_secret};
@@ -351,14 +351,14 @@ pub async fn reject(
 
 /// Reviewer: approve. When another claim holds one of the claim's keys this is the
 /// arbitration decision: the previous holder's association ends (superseded).
-#[utoipa::path(post, path = "/api/v1/claims/{id}/review/approve", tag = "lifecycle", request_body = CommentBody,
+#[utoipa::path(post, path = "/api/v1/claims/{id}/review/approve", tag = "lifecycle", request_body = super::dto::ApproveBody,
     responses((status = 200, body = ClaimView), (status = 409, body = crate::error::Problem)))]
 pub async fn approve(
     State(app): State<App>,
     who: Principal,
     ClaimPath(id): ClaimPath,
     headers: HeaderMap,
-    body: JsonBody<CommentBody>,
+    body: JsonBody<ApproveBody>,
 ) -> ApiResult<Response> {
     transition(
         app,
@@ -367,10 +367,16 @@ pub async fn approve(
         headers,
         body,
         "review/approve",
-        |b: CommentBody| {
+        |b: ApproveBody| {
+            let mut errors = Vec::new();
+            let comment = optional_comment(b.comment, &mut errors);
+            if !errors.is_empty() {
+                return Err(ApiError::invalid(errors));
+            }
             Ok(Command::Approve {
-                comment: comment_only(b)?,
+                comment,
                 consent: ConsentSecret(new_secret("consent")),
+                confirm: b.confirm,
             })
         },
     )

@@ -410,6 +410,18 @@ pub struct CommentBody {
     pub comment: Option<String>,
 }
 
+/// An approval. When another partner holds some of the claim's keys, the approval is an
+/// arbitration: it must say `confirm: true` (the refusal names what the other partner
+/// would lose), and the contested keys move to this claim.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ApproveBody {
+    #[serde(default)]
+    pub comment: Option<String>,
+    #[serde(default)]
+    pub confirm: bool,
+}
+
 /// Reasons and a comment: a request for information or a rejection.
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(deny_unknown_fields)]

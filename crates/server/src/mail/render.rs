@@ -223,6 +223,28 @@ pub fn render(
                 Some(w.link()),
             ]),
         ),
+        Kind::PartlySuperseded => {
+            let moved = history
+                .iter()
+                .rev()
+                .find_map(|e| match &e.kind {
+                    EventKind::Superseded { keys, .. } => Some(keys.clone()),
+                    _ => None,
+                })
+                .unwrap_or_default()
+                .iter()
+                .map(|k| format!("  - {}", crate::web::keys::describe(k, reference, &w.i)))
+                .collect::<Vec<_>>()
+                .join("\n");
+            (
+                w.t("mail-partly-superseded-subject"),
+                paragraphs(vec![
+                    Some(format!("{}\n{moved}", w.t("mail-partly-superseded-body"))),
+                    Some(w.t("mail-partly-superseded-keep")),
+                    Some(w.link()),
+                ]),
+            )
+        }
         Kind::AssociationEnded => (
             w.t("mail-association-ended-subject"),
             paragraphs(vec![

@@ -329,6 +329,7 @@ pub async fn approval_writes_the_outbox_and_delivery_forgets_the_secret(store: A
         Command::Approve {
             comment: None,
             consent: ConsentSecret("the-link-secret".into()),
+            confirm: false,
         },
     )
     .await;

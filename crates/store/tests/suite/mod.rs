@@ -186,6 +186,8 @@ pub fn approve() -> Command {
     Command::Approve {
         comment: None,
         consent: ConsentSecret(format!("secret-{}", Uuid::now_v7())),
+        // Arbitration cases confirm what the other partner loses.
+        confirm: true,
     }
 }
 

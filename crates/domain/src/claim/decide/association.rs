@@ -4,6 +4,7 @@
 use super::{Context, Decision, require_status};
 use crate::claim::{Claim, Command, EventKind, Phase, Sla, Status, TimerKind};
 use crate::error::{DomainError, ErrorCode};
+use crate::keys::AssociationKey;
 use crate::reference::SolutionArea;
 use crate::values::{ClaimId, Reason};
 use jiff::Timestamp;
@@ -41,13 +42,35 @@ pub(super) fn disassociate(
     Ok(Decision::one(EventKind::Disassociated { reason }))
 }
 
+/// Arbitration took `keys` from this claim: they move to the winning claim `by` in the
+/// same transaction. The association ends only with its last key. No keys named means
+/// every key (as supersession worked before keys moved one by one).
 pub(super) fn supersede(
     claim: &Claim,
     by: ClaimId,
+    keys: &[AssociationKey],
     cmd: &Command,
+    ctx: &Context,
 ) -> Result<Decision, DomainError> {
     require_holding(claim, cmd)?;
-    Ok(Decision::one(EventKind::Superseded { by: Some(by) }))
+    let held = claim.held_keys(&ctx.reference.programs);
+    let moving: Vec<AssociationKey> = if keys.is_empty() {
+        held.clone()
+    } else {
+        keys.iter().filter(|k| held.contains(k)).cloned().collect()
+    };
+    if moving.is_empty() {
+        return Err(DomainError::conflict(
+            "keys",
+            "This claim holds none of the keys the other claim won.",
+        ));
+    }
+    let last = held.iter().all(|k| moving.contains(k));
+    Ok(Decision::one(EventKind::Superseded {
+        by: Some(by),
+        keys: moving,
+        last,
+    }))
 }
 
 /// The customer's opt-out through their link. During the consent window the claim is

@@ -10,6 +10,8 @@ mod dispute;
 mod draft;
 mod review;
 
+pub use review::contested_keys;
+
 use super::{Claim, Command, EventKind, Status, Thread};
 use crate::actor::{Actor, Role};
 use crate::error::DomainError;
@@ -258,14 +260,18 @@ pub fn decide(
             review::request_information(claim, reasons, comment, cmd, ctx)
         }
         Command::Resubmit { comment } => review::resubmit(claim, comment, cmd, ctx),
-        Command::Approve { comment, consent } => review::approve(claim, comment, consent, cmd, ctx),
+        Command::Approve {
+            comment,
+            consent,
+            confirm,
+        } => review::approve(claim, comment, consent, *confirm, cmd, ctx),
         Command::Reject { reasons, comment } => review::reject(claim, reasons, comment, cmd),
         Command::Withdraw { comment } => review::withdraw(claim, comment, cmd),
         Command::Disassociate { reason } => association::disassociate(claim, reason, cmd),
         Command::CustomerDecline { token_hash } => {
             association::customer_decline(claim, token_hash, ctx)
         }
-        Command::Supersede { by } => association::supersede(claim, *by, cmd),
+        Command::Supersede { by, keys } => association::supersede(claim, *by, keys, cmd, ctx),
         Command::Fire(kind) => association::fire(claim, *kind, ctx),
         Command::RecordEmail { template, to } => Ok(Decision::one(EventKind::EmailSent {
             template: *template,

@@ -8,6 +8,7 @@ use crate::claim::{
     Reason, Status, parse_reasons,
 };
 use crate::error::{DomainError, ErrorCode, FieldError};
+use crate::keys::AssociationKey;
 use crate::values::{ClaimId, CommentBody};
 
 fn required_comment(
@@ -139,30 +140,35 @@ pub(super) fn resubmit(
     Ok(Decision::events(events))
 }
 
-/// The holders of this claim's keys other than itself: an approval ends their
-/// associations in the same transaction (arbitration; docs/product.md, association keys).
-pub fn competing_holders(claim: &Claim, ctx: &Context) -> Vec<ClaimId> {
+/// The other claims holding some of this claim's keys, each with the keys it would lose
+/// to this claim's approval (arbitration; docs/product.md, association keys).
+pub fn contested_keys(claim: &Claim, ctx: &Context) -> Vec<(ClaimId, Vec<AssociationKey>)> {
     let keys = claim.keys(&ctx.reference.programs);
-    let mut out: Vec<ClaimId> = ctx
+    let mut out: Vec<(ClaimId, Vec<AssociationKey>)> = Vec::new();
+    for h in ctx
         .holders
         .iter()
         .filter(|h| h.claim_id != claim.id && keys.contains(&h.key))
-        .map(|h| h.claim_id)
-        .collect();
-    out.sort();
-    out.dedup();
+    {
+        match out.iter_mut().find(|(id, _)| *id == h.claim_id) {
+            Some((_, ks)) => ks.push(h.key.clone()),
+            None => out.push((h.claim_id, vec![h.key.clone()])),
+        }
+    }
+    out.sort_by_key(|(id, _)| *id);
     out
 }
 
-/// Approval starts the customer's consent window. When another claim holds one of the
-/// claim's keys, approving is the reviewer's arbitration decision for this claim: the
-/// previous holder's association ends (`superseded`) in the same transaction, so a key
-/// never has two holders. Two approvals racing for one key are decided in commit order,
-/// the later one superseding the earlier.
+/// Approval starts the customer's consent window. When another claim holds some of the
+/// claim's keys, approving is the reviewer's arbitration decision: the reviewer confirms
+/// it (`confirm`), and the contested keys move from the previous holder to this claim in
+/// the same transaction, so a key never has two holders; the previous holder keeps its
+/// other keys. Two approvals racing for one key are decided in commit order.
 pub(super) fn approve(
     claim: &Claim,
     comment: &Option<CommentBody>,
     consent: &ConsentSecret,
+    confirm: bool,
     cmd: &Command,
     ctx: &Context,
 ) -> Result<Decision, DomainError> {
@@ -174,7 +180,22 @@ pub(super) fn approve(
             "The customer's contact is needed to ask for their consent.",
         ));
     }
-    let superseded = competing_holders(claim, ctx);
+    let contested = contested_keys(claim, ctx);
+    if !contested.is_empty() && !confirm {
+        let keys: Vec<String> = contested
+            .iter()
+            .flat_map(|(_, ks)| ks.iter().map(|k| k.to_string()))
+            .collect();
+        return Err(DomainError::one(
+            "confirm",
+            ErrorCode::Required,
+            format!(
+                "Another partner holds {}: approving moves it to this claim. Confirm to approve.",
+                keys.join(", ")
+            ),
+        ));
+    }
+    let superseded: Vec<ClaimId> = contested.iter().map(|(id, _)| *id).collect();
     let r = ctx.reference;
     Ok(Decision {
         events: vec![EventKind::Approved {
@@ -183,11 +204,11 @@ pub(super) fn approve(
             consent_token_hash: consent.hash(),
             superseded: superseded.clone(),
         }],
-        follow_ups: superseded
+        follow_ups: contested
             .into_iter()
-            .map(|id| FollowUp {
+            .map(|(id, keys)| FollowUp {
                 claim_id: id,
-                command: Command::Supersede { by: claim.id },
+                command: Command::Supersede { by: claim.id, keys },
             })
             .collect(),
     })

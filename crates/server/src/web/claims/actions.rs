@@ -101,6 +101,7 @@ impl Action {
             Action::Approve => Command::Approve {
                 comment: None,
                 consent: ConsentSecret("probe".into()),
+                confirm: true,
             },
             Action::Reject => Command::Reject {
                 reasons: Vec::new(),
@@ -328,6 +329,7 @@ pub async fn review(
         "approve" => Command::Approve {
             comment,
             consent: ConsentSecret(crate::auth::new_secret("consent")),
+            confirm: posted.all("confirm").iter().any(|c| c == "yes"),
         },
         "reject" => Command::Reject { reasons, comment },
         "take" => Command::Take { over: false },

@@ -5,6 +5,7 @@ use crate::web::i18n::I18n;
 use cpor_domain::Actor;
 use cpor_domain::claim::{Event, EventKind};
 use cpor_domain::reference::Reference;
+use cpor_domain::values::Parse;
 
 pub struct HistoryRow {
     pub when: String,
@@ -29,10 +30,43 @@ fn reasons(list: &[cpor_domain::claim::Reason], i: &I18n) -> String {
         .join("; ")
 }
 
-fn json_value(v: &serde_json::Value) -> String {
+/// A field's value before or after an edit, as a person reads it: products by name
+/// (with their subscriptions), contacts as "name, title <e-mail>", nothing as "—".
+fn json_value(v: &serde_json::Value, reference: &Reference) -> String {
+    use serde_json::Value;
+    let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
     match v {
-        serde_json::Value::Null => "—".into(),
-        serde_json::Value::String(s) => s.clone(),
+        Value::Null => "—".into(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) if items.is_empty() => "—".into(),
+        Value::Array(items) => items
+            .iter()
+            .map(|item| match item.get("product").and_then(Value::as_str) {
+                Some(p) => {
+                    let name = cpor_domain::reference::ProductId::parse(p)
+                        .map(|id| reference.catalog.name_of(&id).to_string())
+                        .unwrap_or_else(|_| p.to_string());
+                    match item.get("subscription_id").and_then(Value::as_str) {
+                        Some(s) => format!("{name} ({s})"),
+                        None => name,
+                    }
+                }
+                None => json_value(item, reference),
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        Value::Object(o) if o.contains_key("email") => {
+            let mut who = text(v, "name");
+            if o.contains_key("title") {
+                who = format!("{who}, {}", text(v, "title"));
+            }
+            format!("{who} <{}>", text(v, "email"))
+        }
+        Value::Object(o) => o
+            .values()
+            .map(|x| json_value(x, reference))
+            .collect::<Vec<_>>()
+            .join(" / "),
         other => other.to_string(),
     }
 }
@@ -53,8 +87,8 @@ impl HistoryRow {
                     format!(
                         "{}: {} → {}",
                         super::page::field_label(&c.field, i),
-                        json_value(&c.before),
-                        json_value(&c.after)
+                        json_value(&c.before, reference),
+                        json_value(&c.after, reference)
                     )
                 })
                 .collect(),
@@ -152,6 +186,10 @@ impl HistoryRow {
             EventKind::EmailSent { template, to } => {
                 vec![format!("{} → {to}", i.code("email", template.as_str()))]
             }
+            EventKind::Superseded { keys, .. } if !keys.is_empty() => keys
+                .iter()
+                .map(|k| crate::web::keys::describe(k, reference, i))
+                .collect(),
             EventKind::Taken { reviewer, .. } if !reviewer.name.is_empty() => {
                 vec![reviewer.name.clone()]
             }

@@ -261,7 +261,18 @@ pub async fn list(SignedIn(ui, viewer): SignedIn, Query(f): Query<Filters>) -> P
             &ui,
         ),
         products,
-        sorts: choices(&["newest", "last_change", "name"], "sort", &f.sort, &ui),
+        sorts: [
+            ("newest", "sort-newest"),
+            ("last_change", "sort-last_change"),
+            ("name", "sort-name"),
+        ]
+        .into_iter()
+        .map(|(value, label)| Choice {
+            value: value.to_string(),
+            label: ui.t(label),
+            selected: f.sort.as_deref().unwrap_or("newest") == value,
+        })
+        .collect(),
         bad_filters: bad.iter().map(|b| ui.i.code("filter", b)).collect(),
         next: found
             .next

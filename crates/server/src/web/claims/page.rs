@@ -73,6 +73,23 @@ pub struct ProductChoice {
     pub name: String,
 }
 
+/// Another partner's claim that wants or holds some of this claim's keys (operators only).
+pub struct Competitor {
+    pub id: String,
+    pub name: String,
+    pub partner: String,
+    pub mpn_id: String,
+    pub status: String,
+    /// Holds the keys now (an approval would move them).
+    pub holds: bool,
+    /// Its products, each marked when contested.
+    pub products: Vec<(String, bool)>,
+    /// Its documents with their upload dates, newest first.
+    pub poe: Vec<(String, String)>,
+    /// What it would lose, in words.
+    pub loses: String,
+}
+
 /// A refusal in words, with the field it concerns.
 pub struct ErrorLine {
     pub field: String,
@@ -137,11 +154,34 @@ struct ClaimPage<'a> {
     rejection_reasons: Vec<(&'static str, String)>,
     /// Who works on the claim (operators only).
     reviewer: Option<String>,
+    competitors: Vec<Competitor>,
+}
+
+impl ClaimPage<'_> {
+    /// Whether approving moves keys from another partner (the approval must confirm it).
+    fn arbitration(&self) -> bool {
+        self.competitors.iter().any(|c| c.holds)
+    }
 }
 
 impl ClaimPage<'_> {
     fn can(&self, a: Action) -> bool {
         self.actions.contains(&a)
+    }
+
+    /// Whether any of the partner's actions (the "What you can do" section) is open.
+    fn any_partner_action(&self) -> bool {
+        [
+            Action::Edit,
+            Action::Submit,
+            Action::Delete,
+            Action::Resubmit,
+            Action::Withdraw,
+            Action::Disassociate,
+            Action::Dispute,
+        ]
+        .into_iter()
+        .any(|a| self.can(a))
     }
 }
 
@@ -210,10 +250,15 @@ pub async fn show(ui: &Ui, viewer: &Viewer, id: ClaimId, feedback: Feedback) -> 
     let actions = available(&claim, &viewer.user.actor(), &reference, now);
     let history = app.store.history(id, 0, 1000).await.map_err(fail)?;
     let comments = app.store.comments(id, None, 0, 1000).await.map_err(fail)?;
-    let facts = if side == cpor_domain::Side::Operator {
-        operator_facts(&app, &claim, i).await.map_err(fail)?
+    let (facts, competitors) = if side == cpor_domain::Side::Operator {
+        (
+            operator_facts(&app, &claim, i).await.map_err(fail)?,
+            competitors(&app, &claim, &reference, i)
+                .await
+                .map_err(fail)?,
+        )
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     let words = |list: &[cpor_domain::claim::Reason]| {
         list.iter()
@@ -246,8 +291,10 @@ pub async fn show(ui: &Ui, viewer: &Viewer, id: ClaimId, feedback: Feedback) -> 
             .iter()
             .map(|p| PoeLine {
                 href: format!("/claims/{id}/files/{}", p.id),
-                preview: matches!(p.kind.as_str(), "pdf" | "png" | "jpeg")
-                    .then(|| format!("/claims/{id}/files/{}?inline=1", p.id)),
+                // Reviewers and support look at the documents in the page.
+                preview: (side == cpor_domain::Side::Operator
+                    && matches!(p.kind.as_str(), "pdf" | "png" | "jpeg"))
+                .then(|| format!("/claims/{id}/files/{}?inline=1", p.id)),
                 name: p.file_name.clone(),
                 kind: p.kind.as_str().to_uppercase(),
                 size: i.t1("size-kib", "kib", i.number(p.size.div_ceil(1024))),
@@ -302,6 +349,7 @@ pub async fn show(ui: &Ui, viewer: &Viewer, id: ClaimId, feedback: Feedback) -> 
         action_reasons: words(cpor_domain::claim::ACTION_REASONS),
         rejection_reasons: words(cpor_domain::claim::REVIEW_REJECTION_REASONS),
         reviewer: claim.reviewer.as_ref().map(|r| r.name.clone()),
+        competitors,
     };
     let mut resp = render(&page)?;
     *resp.status_mut() = status;
@@ -382,6 +430,105 @@ fn fields(c: &Claim, reference: &cpor_domain::reference::Reference, i: &I18n) ->
         value: i.datetime(c.created_at),
     });
     lines
+}
+
+/// The other partners' claims on the same tenant that hold or want one of this claim's
+/// keys: open claims (submitted to partner action required) and holding associations.
+async fn competitors(
+    app: &crate::state::App,
+    c: &Claim,
+    reference: &cpor_domain::reference::Reference,
+    i: &I18n,
+) -> Result<Vec<Competitor>, cpor_store::StoreError> {
+    let keys = c.keys(&reference.programs);
+    let same_tenant = app
+        .store
+        .claims(&cpor_store::ClaimQuery {
+            tenant_id: Some(c.fields.tenant_id),
+            limit: crate::request::page::MAX_LIMIT,
+            ..Default::default()
+        })
+        .await?;
+    let mut out = Vec::new();
+    for other in same_tenant.items.iter().filter(|o| o.org_id != c.org_id) {
+        let holds = other.held_keys(&reference.programs);
+        let open = matches!(
+            other.status,
+            Status::Submitted | Status::UnderReview | Status::PartnerActionRequired
+        );
+        let wanted: Vec<_> = if open {
+            other.keys(&reference.programs)
+        } else {
+            holds.clone()
+        };
+        let contested: Vec<_> = wanted
+            .iter()
+            .filter(|k| keys.contains(k))
+            .cloned()
+            .collect();
+        if contested.is_empty() {
+            continue;
+        }
+        let partner = app
+            .store
+            .organisation(other.org_id)
+            .await?
+            .map(|o| o.name.to_string())
+            .unwrap_or_default();
+        let contested_words: Vec<String> = contested
+            .iter()
+            .map(|k| crate::web::keys::describe(k, reference, i))
+            .collect();
+        let other_keys = other.keys(&reference.programs);
+        let mut poe: Vec<_> = other.poe.iter().collect();
+        poe.sort_by_key(|p| std::cmp::Reverse(p.uploaded_at));
+        out.push(Competitor {
+            id: other.id.to_string(),
+            name: other.fields.name.to_string(),
+            partner: partner.clone(),
+            mpn_id: other.fields.mpn_id.to_string(),
+            status: match other.phase {
+                Some(p) => format!(
+                    "{} · {}",
+                    status_words(other.status, i),
+                    i.code("phase", p.as_str())
+                ),
+                None => status_words(other.status, i),
+            },
+            holds: !holds.is_empty() && contested.iter().any(|k| holds.contains(k)),
+            products: other
+                .fields
+                .products
+                .iter()
+                .map(|l| {
+                    let name = reference.catalog.name_of(&l.product).to_string();
+                    let marked = other_keys.iter().any(|k| {
+                        contested.contains(k)
+                            && match &k.subject {
+                                cpor_domain::keys::KeySubject::Workload(p) => *p == l.product,
+                                cpor_domain::keys::KeySubject::Subscription(s) => {
+                                    Some(*s) == l.subscription_id
+                                }
+                            }
+                    });
+                    (name, marked)
+                })
+                .collect(),
+            poe: poe
+                .iter()
+                .map(|p| (p.file_name.clone(), i.datetime(p.uploaded_at)))
+                .collect(),
+            loses: i.ta(
+                "arbitration-loses",
+                &[
+                    ("partner", partner),
+                    ("keys", contested_words.join(", ")),
+                    ("claim", other.fields.name.to_string()),
+                ],
+            ),
+        });
+    }
+    Ok(out)
 }
 
 /// The partner and the tenant as the directory knows them, for reviewers and support.
