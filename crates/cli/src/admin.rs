@@ -297,9 +297,7 @@ pub async fn run(command: AdminCommand, data: &Data) -> Result<(), String> {
                     subscriptions,
                 },
         } => {
-            let read = |p: &PathBuf| {
-                std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))
-            };
+            let read = |p: &PathBuf| std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()));
             let tenants_text = read(&tenants)?;
             let subscriptions_text = subscriptions.as_ref().map(read).transpose()?;
             let tenants_name = tenants.display().to_string();
@@ -435,25 +433,41 @@ pub async fn run(command: AdminCommand, data: &Data) -> Result<(), String> {
         AdminCommand::Policy {
             command: PolicyCommand::Show,
         } => {
-            let p = store.reference().await.map_err(|e| e.to_string())?.policy.clone();
+            let p = store
+                .reference()
+                .await
+                .map_err(|e| e.to_string())?
+                .policy
+                .clone();
             print_policy(&p);
             Ok(())
         }
         AdminCommand::Policy {
             command: PolicyCommand::Set { settings },
         } => {
-            let mut p = store.reference().await.map_err(|e| e.to_string())?.policy.clone();
+            let mut p = store
+                .reference()
+                .await
+                .map_err(|e| e.to_string())?
+                .policy
+                .clone();
             let mut errors = Vec::new();
             for s in &settings {
                 let Some((k, v)) = s.split_once('=') else {
                     errors.push(format!("{s}: write setting=value"));
                     continue;
                 };
-                let n = || v.trim().parse::<u64>().map_err(|_| format!("{k}: \"{v}\" is not a whole number"));
-                let days = || n().and_then(|n| match u32::try_from(n) {
-                    Ok(d) if (1..=365).contains(&d) => Ok(d),
-                    _ => Err(format!("{k}: 1 to 365 days")),
-                });
+                let n = || {
+                    v.trim()
+                        .parse::<u64>()
+                        .map_err(|_| format!("{k}: \"{v}\" is not a whole number"))
+                };
+                let days = || {
+                    n().and_then(|n| match u32::try_from(n) {
+                        Ok(d) if (1..=365).contains(&d) => Ok(d),
+                        _ => Err(format!("{k}: 1 to 365 days")),
+                    })
+                };
                 let r = match k.trim() {
                     "review_pickup_days" => days().map(|d| p.review_pickup_days = d),
                     "review_decision_days" => days().map(|d| p.review_decision_days = d),
@@ -466,7 +480,10 @@ pub async fn run(command: AdminCommand, data: &Data) -> Result<(), String> {
                             p.poe_max_bytes = b;
                             Ok(())
                         } else {
-                            Err(format!("{k}: 1024 to {}", cpor_server::administration::MAX_POE_BYTES))
+                            Err(format!(
+                                "{k}: 1024 to {}",
+                                cpor_server::administration::MAX_POE_BYTES
+                            ))
                         }
                     }),
                     "poe_max_count" => n().and_then(|c| match u32::try_from(c) {
@@ -513,7 +530,11 @@ fn print_policy(p: &cpor_domain::reference::Policy) {
     println!("time_zone={}", p.time_zone);
 }
 
-async fn set_disabled(store: &dyn cpor_store::Store, user: &str, disabled: bool) -> Result<(), String> {
+async fn set_disabled(
+    store: &dyn cpor_store::Store,
+    user: &str,
+    disabled: bool,
+) -> Result<(), String> {
     let id: UserId = user
         .parse()
         .map_err(|_| format!("USER: \"{user}\" is not a user id"))?;

@@ -118,7 +118,11 @@ pub async fn set_policy(app: &App, change: &PolicyChange) -> ApiResult<Policy> {
     let days = |f: &str, v: &Option<String>, e: &mut Vec<FieldError>| {
         number(f, v, 1..=365, e).map(|n| n as u32)
     };
-    if let Some(n) = days("review_pickup_days", &change.review_pickup_days, &mut errors) {
+    if let Some(n) = days(
+        "review_pickup_days",
+        &change.review_pickup_days,
+        &mut errors,
+    ) {
         p.review_pickup_days = n;
     }
     if let Some(n) = days(
@@ -355,12 +359,7 @@ pub async fn rename_organisation(app: &App, id: &str, name: &str) -> ApiResult<(
     Ok(app.store.rename_organisation(org.org.id, &name).await?)
 }
 
-pub async fn add_location(
-    app: &App,
-    id: &str,
-    mpn_id: &str,
-    name: Option<&str>,
-) -> ApiResult<()> {
+pub async fn add_location(app: &App, id: &str, mpn_id: &str, name: Option<&str>) -> ApiResult<()> {
     let org = organisation(app, id).await?;
     let l = location(mpn_id, name).map_err(invalid)?;
     Ok(app.store.add_location(org.org.id, &l).await?)
@@ -498,12 +497,7 @@ pub async fn set_role(app: &App, user: &str, role: &str) -> ApiResult<Account> {
 
 /// Disables a user (ending their sessions; their tokens stop working) or enables them.
 /// A program admin cannot disable themself.
-pub async fn set_disabled(
-    app: &App,
-    by: UserId,
-    user: &str,
-    disabled: bool,
-) -> ApiResult<Account> {
+pub async fn set_disabled(app: &App, by: UserId, user: &str, disabled: bool) -> ApiResult<Account> {
     let a = account(app, user).await?;
     if disabled && a.user.id == by {
         return Err(ApiError::one(

@@ -130,7 +130,9 @@ pub async fn read(
             continue;
         }
         let t = TenantId::parse(&r[0]).map_err(|e| bad(e.to_string())).ok();
-        let d = DomainName::parse(&r[1]).map_err(|e| bad(e.to_string())).ok();
+        let d = DomainName::parse(&r[1])
+            .map_err(|e| bad(e.to_string()))
+            .ok();
         if let (Some(t), Some(d)) = (t, d) {
             if let Some(owner) = domain_owner.insert(d.clone(), t).filter(|o| *o != t) {
                 bad(format!("domain {d} is already given to tenant {owner}"));
@@ -270,11 +272,7 @@ pub async fn read(
 fn same(a: &TenantRecord, b: &TenantRecord) -> bool {
     let domains = |r: &TenantRecord| r.domains.iter().cloned().collect::<BTreeSet<_>>();
     let subs = |r: &TenantRecord| {
-        let mut s: Vec<String> = r
-            .subscriptions
-            .iter()
-            .map(|s| format!("{s:?}"))
-            .collect();
+        let mut s: Vec<String> = r.subscriptions.iter().map(|s| format!("{s:?}")).collect();
         s.sort();
         s
     };

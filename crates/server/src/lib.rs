@@ -1,8 +1,8 @@
 //! The cpor service: the JSON API (with its OpenAPI document), the customer's consent
 //! page, authentication and authorisation, and the background worker, on a [`Store`].
 
-pub mod api;
 pub mod administration;
+pub mod api;
 pub mod auth;
 pub mod blobs;
 pub mod clock;

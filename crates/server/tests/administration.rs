@@ -168,10 +168,20 @@ async fn products_are_added_renamed_retired_and_restored() {
 async fn organisations_are_created_renamed_given_locations_and_suspended() {
     let t = TestApp::start().await;
     let base = "/api/v1/admin/organisations";
-    let bad = call(&t, Method::POST, base, Some(json!({"name": "", "mpn_id": "12"}))).await;
+    let bad = call(
+        &t,
+        Method::POST,
+        base,
+        Some(json!({"name": "", "mpn_id": "12"})),
+    )
+    .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.has_error("name", "required") || bad.errors().iter().any(|(f, _)| f == "name"));
-    assert!(bad.errors().iter().any(|(f, _)| f == "mpn_id"), "{}", bad.body);
+    assert!(
+        bad.errors().iter().any(|(f, _)| f == "mpn_id"),
+        "{}",
+        bad.body
+    );
     let taken = call(
         &t,
         Method::POST,
@@ -251,7 +261,13 @@ async fn organisations_are_created_renamed_given_locations_and_suspended() {
             .status,
         StatusCode::OK
     );
-    call(&t, Method::PATCH, &adatum, Some(json!({"suspended": false}))).await;
+    call(
+        &t,
+        Method::PATCH,
+        &adatum,
+        Some(json!({"suspended": false})),
+    )
+    .await;
     assert_eq!(
         t.get("/api/v1/claims", "adatum:incentives_admin")
             .await
@@ -364,7 +380,8 @@ async fn a_directory_import_reports_first_and_imports_nothing_while_a_row_is_ref
     let t = TestApp::start().await;
     let path = "/api/v1/admin/directory/import";
     let new_tenant = "0f0e0d0c-0b0a-4909-8807-060504030201";
-    let tenants = format!("tenant_id,domain\n{new_tenant},northwind.example\nnot-a-guid,x.example\n");
+    let tenants =
+        format!("tenant_id,domain\n{new_tenant},northwind.example\nnot-a-guid,x.example\n");
     let report = call(
         &t,
         Method::POST,
@@ -377,11 +394,20 @@ async fn a_directory_import_reports_first_and_imports_nothing_while_a_row_is_ref
     assert_eq!(report.body["added"], json!([new_tenant]));
     assert_eq!(report.body["refused"][0]["line"], 3);
     // Not a dry run, but a row is refused: nothing imported.
-    let refused = call(&t, Method::POST, path, Some(json!({"tenants_csv": tenants}))).await;
+    let refused = call(
+        &t,
+        Method::POST,
+        path,
+        Some(json!({"tenants_csv": tenants})),
+    )
+    .await;
     assert_eq!(refused.body["imported"], false);
     assert!(
         t.store
-            .tenant(<cpor_domain::values::TenantId as cpor_domain::values::Parse>::parse(new_tenant).unwrap())
+            .tenant(
+                <cpor_domain::values::TenantId as cpor_domain::values::Parse>::parse(new_tenant)
+                    .unwrap()
+            )
             .await
             .unwrap()
             .is_none()
@@ -391,7 +417,10 @@ async fn a_directory_import_reports_first_and_imports_nothing_while_a_row_is_ref
     assert_eq!(done.body["imported"], true, "{}", done.body);
     assert!(
         t.store
-            .tenant(<cpor_domain::values::TenantId as cpor_domain::values::Parse>::parse(new_tenant).unwrap())
+            .tenant(
+                <cpor_domain::values::TenantId as cpor_domain::values::Parse>::parse(new_tenant)
+                    .unwrap()
+            )
             .await
             .unwrap()
             .is_some()

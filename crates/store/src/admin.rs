@@ -22,9 +22,7 @@ pub(crate) fn check_location_removal(mpn_id: &MpnId, locations: i64, claims: i64
         return Err(DomainError::one(
             "mpn_id",
             ErrorCode::InvalidState,
-            format!(
-                "MPN ID {mpn_id} is the organisation's only location: add another one first."
-            ),
+            format!("MPN ID {mpn_id} is the organisation's only location: add another one first."),
         )
         .into());
     }

@@ -185,5 +185,13 @@ async fn reference_changes_reach_another_process_on_the_same_file() {
     let mut policy = after.policy.clone();
     policy.poe_max_count = 3;
     admin.set_policy(&policy).await.expect("policy");
-    assert_eq!(serve.reference().await.expect("reference").policy.poe_max_count, 3);
+    assert_eq!(
+        serve
+            .reference()
+            .await
+            .expect("reference")
+            .policy
+            .poe_max_count,
+        3
+    );
 }

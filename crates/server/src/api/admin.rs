@@ -192,7 +192,9 @@ pub async fn set_policy(
         poe_max_count: s(b.poe_max_count),
         time_zone: b.time_zone,
     };
-    Ok(Json(PolicyView::of(&admin::set_policy(&app, &change).await?)))
+    Ok(Json(PolicyView::of(
+        &admin::set_policy(&app, &change).await?,
+    )))
 }
 
 // ----- catalog ------------------------------------------------------------------------

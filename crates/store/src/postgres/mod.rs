@@ -370,12 +370,11 @@ impl Store for PgStore {
         if found.is_none() {
             return Err(StoreError::NotFound("location"));
         }
-        let locations: i64 =
-            sqlx::query_scalar("SELECT count(*) FROM locations WHERE org_id = $1")
-                .bind(org.to_string())
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(map)?;
+        let locations: i64 = sqlx::query_scalar("SELECT count(*) FROM locations WHERE org_id = $1")
+            .bind(org.to_string())
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(map)?;
         let ours: Option<i32> =
             sqlx::query_scalar("SELECT 1 FROM locations WHERE org_id = $1 AND mpn_id = $2")
                 .bind(org.to_string())

@@ -82,13 +82,31 @@ pub async fn a_suspended_organisations_users_are_refused_until_lifted(store: Arc
     store.create_session(&session).await.unwrap();
     store.set_suspended(adatum, true, w.now).await.unwrap();
     assert_eq!(store.suspended_organisations().await.unwrap(), vec![adatum]);
-    assert!(store.user_by_token("token-hash-1", w.now).await.unwrap().is_none());
+    assert!(
+        store
+            .user_by_token("token-hash-1", w.now)
+            .await
+            .unwrap()
+            .is_none()
+    );
     assert!(store.session("session-of-adatum").await.unwrap().is_none());
     let account = store.account(user).await.unwrap().unwrap();
     assert!(account.suspended && !account.disabled && account.blocked());
     // Other organisations and the operator are untouched.
-    assert!(store.user_by_token("token-hash-2", w.now).await.unwrap().is_some());
-    assert!(store.user_by_token("token-hash-3", w.now).await.unwrap().is_some());
+    assert!(
+        store
+            .user_by_token("token-hash-2", w.now)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        store
+            .user_by_token("token-hash-3", w.now)
+            .await
+            .unwrap()
+            .is_some()
+    );
     let reviewer = store
         .account(w.reviewer.user_id().unwrap())
         .await
@@ -97,7 +115,13 @@ pub async fn a_suspended_organisations_users_are_refused_until_lifted(store: Arc
     assert!(!reviewer.suspended);
     store.set_suspended(adatum, false, w.now).await.unwrap();
     assert!(store.suspended_organisations().await.unwrap().is_empty());
-    assert!(store.user_by_token("token-hash-1", w.now).await.unwrap().is_some());
+    assert!(
+        store
+            .user_by_token("token-hash-1", w.now)
+            .await
+            .unwrap()
+            .is_some()
+    );
     assert!(!store.account(user).await.unwrap().unwrap().blocked());
     let unknown = cpor_domain::values::OrgId::from_uuid(Uuid::now_v7());
     assert!(matches!(
@@ -106,9 +130,7 @@ pub async fn a_suspended_organisations_users_are_refused_until_lifted(store: Arc
     ));
 }
 
-pub async fn a_retired_product_is_refused_for_new_claims_and_can_come_back(
-    store: Arc<dyn Store>,
-) {
+pub async fn a_retired_product_is_refused_for_new_claims_and_can_come_back(store: Arc<dyn Store>) {
     let w = World::new(store.clone()).await;
     let id = ProductId::parse("teams").unwrap();
     let reference = store.reference().await.unwrap();
