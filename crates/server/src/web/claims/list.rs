@@ -128,7 +128,6 @@ impl Filters {
             tenant_id,
             after: page::decode::<ClaimCursor>(self.cursor.as_deref(), &mut errors),
             limit,
-            ..Default::default()
         };
         // A cursor of a list in another order is no position in this one: the first page.
         let foreign = query.after.as_ref().is_some_and(|c| c.sort() != query.sort);
