@@ -1,68 +1,68 @@
-# The operator's side of a claim's page.
-decide-heading = Review and decisions
-action-start-review = Start the review
-action-request-info = Request information
-action-approve = Approve
-action-reject = Reject
-action-start-dispute = Take the dispute
-action-resolve-dispute = Resolve the dispute
-field-outcome = Outcome
-facts-heading = Partner and tenant
-fact-partner = Partner organisation
-fact-domains = Verified domains
-fact-subscription = Subscription ({ $product })
-fact-tenant-unknown = The tenant is not in the directory.
-preview-of = Preview of { $name }
-notice-start = The review started.
-notice-request_info = The partner was asked for information.
-notice-approve = The claim was approved; the customer is being told.
-notice-reject = The claim was rejected.
-notice-dispute_start = The dispute is now in progress.
-notice-dispute_resolve = The dispute was resolved.
+# Le côté opérateur de la page d’une revendication.
+decide-heading = Révision et décisions
+action-start-review = Commencer la révision
+action-request-info = Demander des informations
+action-approve = Approuver
+action-reject = Rejeter
+action-start-dispute = Prendre en charge la contestation
+action-resolve-dispute = Résoudre la contestation
+field-outcome = Résultat
+facts-heading = Partenaire et locataire
+fact-partner = Organisation partenaire
+fact-domains = Domaines vérifiés
+fact-subscription = Abonnement ({ $product })
+fact-tenant-unknown = Le locataire ne figure pas dans l’annuaire.
+preview-of = Aperçu de { $name }
+notice-start = La révision a commencé.
+notice-request_info = Des informations ont été demandées au partenaire.
+notice-approve = La revendication a été approuvée ; le client en est informé.
+notice-reject = La revendication a été rejetée.
+notice-dispute_start = La contestation est maintenant en cours de traitement.
+notice-dispute_resolve = La contestation a été résolue.
 
-# The review queue.
-review-heading = Review queue
-review-caption = Submitted and under-review claims, the oldest due first.
-review-empty = No claim waits for review.
-review-show = Show only
-review-conflict = Conflict
-review-age = Waiting
-review-due = Due
-review-sla = Service level
-sla-breached = Breached
-sla-due-today = Due today
-sla-on-time = On time
+# La file de révision.
+review-heading = File de révision
+review-caption = Revendications envoyées et en cours d’évaluation, l’échéance la plus ancienne en premier.
+review-empty = Aucune revendication n’attend de révision.
+review-show = Afficher uniquement
+review-conflict = Conflit
+review-age = En attente depuis
+review-due = Échéance
+review-sla = Niveau de service
+sla-breached = Non respecté
+sla-due-today = Échéance aujourd’hui
+sla-on-time = Dans les délais
 age-days = { $count ->
-    [one] 1 day
-   *[other] { $count } days
+    [one] { $count } jour
+   *[other] { $count } jours
 }
-field-product = Product
-nav-review = Review queue
-action-take = Take
-action-take-over = Take over
-reviewer-has = { $name } is working on this claim.
-notice-take = You took the claim.
-notice-take_over = You took the claim over.
-review-who = Reviewer
-review-mine = Mine
-review-unassigned = Not taken
+field-product = Produit
+nav-review = File de révision
+action-take = Prendre en charge
+action-take-over = Reprendre
+reviewer-has = { $name } traite cette revendication.
+notice-take = Vous avez pris en charge la revendication.
+notice-take_over = Vous avez repris la revendication.
+review-who = Réviseur
+review-mine = Les miennes
+review-unassigned = Non prise en charge
 
-# More of the claims list.
-filter-updated-from = Changed from
-filter-updated-to = Changed until
-filter-sort = Order
-sort-newest = Newest first
-sort-last_change = Last change first
-sort-name = By name
-filter-product = product
-filter-updated_from = changed from
-filter-updated_to = changed until
+# Suite de la liste des revendications.
+filter-updated-from = Modifiée à partir du
+filter-updated-to = Modifiée jusqu’au
+filter-sort = Tri
+sort-newest = Les plus récentes en premier
+sort-last_change = Dernière modification en premier
+sort-name = Par nom
+filter-product = produit
+filter-updated_from = modifiée à partir du
+filter-updated_to = modifiée jusqu’au
 
-# Arbitration.
-arbitration-heading = Competing claims
-arbitration-help = Other partners want or hold some of what this claim names. Compare their proof of execution (the most recent weighs most) before you decide; you may ask either partner for information.
-arbitration-holds = holds it now
-arbitration-contested = contested
-arbitration-confirm-legend = Arbitration
-arbitration-confirm = I confirm that approving moves these from the other partner:
-arbitration-loses = { $partner } loses { $keys } (claim "{ $claim }")
+# Arbitrage.
+arbitration-heading = Revendications concurrentes
+arbitration-help = D’autres partenaires demandent ou détiennent une partie de ce que désigne cette revendication. Comparez leurs preuves d’exécution (la plus récente compte le plus) avant de décider ; vous pouvez demander des informations à l’un ou l’autre partenaire.
+arbitration-holds = détient actuellement
+arbitration-contested = contesté
+arbitration-confirm-legend = Arbitrage
+arbitration-confirm = Je confirme que l’approbation retire les éléments suivants à l’autre partenaire :
+arbitration-loses = { $partner } perd { $keys } (revendication « { $claim } »)

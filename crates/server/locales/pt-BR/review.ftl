@@ -1,68 +1,68 @@
-# The operator's side of a claim's page.
-decide-heading = Review and decisions
-action-start-review = Start the review
-action-request-info = Request information
-action-approve = Approve
-action-reject = Reject
-action-start-dispute = Take the dispute
-action-resolve-dispute = Resolve the dispute
-field-outcome = Outcome
-facts-heading = Partner and tenant
-fact-partner = Partner organisation
-fact-domains = Verified domains
-fact-subscription = Subscription ({ $product })
-fact-tenant-unknown = The tenant is not in the directory.
-preview-of = Preview of { $name }
-notice-start = The review started.
-notice-request_info = The partner was asked for information.
-notice-approve = The claim was approved; the customer is being told.
-notice-reject = The claim was rejected.
-notice-dispute_start = The dispute is now in progress.
-notice-dispute_resolve = The dispute was resolved.
+# O lado do operador na página de uma declaração.
+decide-heading = Análise e decisões
+action-start-review = Iniciar a análise
+action-request-info = Solicitar informações
+action-approve = Aprovar
+action-reject = Rejeitar
+action-start-dispute = Assumir a contestação
+action-resolve-dispute = Resolver a contestação
+field-outcome = Resultado
+facts-heading = Parceiro e locatário
+fact-partner = Organização parceira
+fact-domains = Domínios verificados
+fact-subscription = Assinatura ({ $product })
+fact-tenant-unknown = O locatário não está no diretório.
+preview-of = Visualização de { $name }
+notice-start = A análise foi iniciada.
+notice-request_info = Foram solicitadas informações ao parceiro.
+notice-approve = A declaração foi aprovada; o cliente está sendo notificado.
+notice-reject = A declaração foi rejeitada.
+notice-dispute_start = A contestação agora está em andamento.
+notice-dispute_resolve = A contestação foi resolvida.
 
-# The review queue.
-review-heading = Review queue
-review-caption = Submitted and under-review claims, the oldest due first.
-review-empty = No claim waits for review.
-review-show = Show only
-review-conflict = Conflict
-review-age = Waiting
-review-due = Due
-review-sla = Service level
-sla-breached = Breached
-sla-due-today = Due today
-sla-on-time = On time
+# A fila de análise.
+review-heading = Fila de análise
+review-caption = Declarações enviadas e em análise, com os prazos mais antigos primeiro.
+review-empty = Nenhuma declaração aguarda análise.
+review-show = Mostrar apenas
+review-conflict = Conflito
+review-age = Aguardando há
+review-due = Prazo
+review-sla = Nível de serviço
+sla-breached = Violado
+sla-due-today = Vence hoje
+sla-on-time = No prazo
 age-days = { $count ->
-    [one] 1 day
-   *[other] { $count } days
+    [one] { $count } dia
+   *[other] { $count } dias
 }
-field-product = Product
-nav-review = Review queue
-action-take = Take
-action-take-over = Take over
-reviewer-has = { $name } is working on this claim.
-notice-take = You took the claim.
-notice-take_over = You took the claim over.
-review-who = Reviewer
-review-mine = Mine
-review-unassigned = Not taken
+field-product = Produto
+nav-review = Fila de análise
+action-take = Assumir
+action-take-over = Transferir para mim
+reviewer-has = { $name } está trabalhando nesta declaração.
+notice-take = Você assumiu a declaração.
+notice-take_over = A declaração foi transferida para você.
+review-who = Revisor
+review-mine = Minhas
+review-unassigned = Não assumida
 
-# More of the claims list.
-filter-updated-from = Changed from
-filter-updated-to = Changed until
-filter-sort = Order
-sort-newest = Newest first
-sort-last_change = Last change first
-sort-name = By name
-filter-product = product
-filter-updated_from = changed from
-filter-updated_to = changed until
+# Mais da lista de declarações.
+filter-updated-from = Alterada desde
+filter-updated-to = Alterada até
+filter-sort = Ordem
+sort-newest = Mais recentes primeiro
+sort-last_change = Última alteração primeiro
+sort-name = Por nome
+filter-product = produto
+filter-updated_from = alterada desde
+filter-updated_to = alterada até
 
-# Arbitration.
-arbitration-heading = Competing claims
-arbitration-help = Other partners want or hold some of what this claim names. Compare their proof of execution (the most recent weighs most) before you decide; you may ask either partner for information.
-arbitration-holds = holds it now
-arbitration-contested = contested
-arbitration-confirm-legend = Arbitration
-arbitration-confirm = I confirm that approving moves these from the other partner:
-arbitration-loses = { $partner } loses { $keys } (claim "{ $claim }")
+# Arbitragem.
+arbitration-heading = Declarações concorrentes
+arbitration-help = Outros parceiros querem ou detêm parte do que esta declaração indica. Compare as provas de execução deles (a mais recente pesa mais) antes de decidir; você pode solicitar informações a qualquer um dos parceiros.
+arbitration-holds = detém atualmente
+arbitration-contested = contestado
+arbitration-confirm-legend = Arbitragem
+arbitration-confirm = Confirmo que a aprovação retira estes itens do outro parceiro:
+arbitration-loses = { $partner } perde { $keys } (declaração "{ $claim }")

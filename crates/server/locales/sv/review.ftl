@@ -1,68 +1,68 @@
-# The operator's side of a claim's page.
-decide-heading = Review and decisions
-action-start-review = Start the review
-action-request-info = Request information
-action-approve = Approve
-action-reject = Reject
-action-start-dispute = Take the dispute
-action-resolve-dispute = Resolve the dispute
-field-outcome = Outcome
-facts-heading = Partner and tenant
-fact-partner = Partner organisation
-fact-domains = Verified domains
-fact-subscription = Subscription ({ $product })
-fact-tenant-unknown = The tenant is not in the directory.
-preview-of = Preview of { $name }
-notice-start = The review started.
-notice-request_info = The partner was asked for information.
-notice-approve = The claim was approved; the customer is being told.
-notice-reject = The claim was rejected.
-notice-dispute_start = The dispute is now in progress.
-notice-dispute_resolve = The dispute was resolved.
+# Operatörens del av ett anspråks sida.
+decide-heading = Granskning och beslut
+action-start-review = Påbörja granskningen
+action-request-info = Begär information
+action-approve = Godkänn
+action-reject = Avvisa
+action-start-dispute = Ta upp bestridandet
+action-resolve-dispute = Avgör bestridandet
+field-outcome = Utfall
+facts-heading = Partner och klientorganisation
+fact-partner = Partnerorganisation
+fact-domains = Verifierade domäner
+fact-subscription = Prenumeration ({ $product })
+fact-tenant-unknown = Klientorganisationen finns inte i katalogen.
+preview-of = Förhandsvisning av { $name }
+notice-start = Granskningen har påbörjats.
+notice-request_info = Partnern har ombetts att lämna information.
+notice-approve = Anspråket har godkänts; kunden informeras.
+notice-reject = Anspråket har avvisats.
+notice-dispute_start = Bestridandet behandlas nu.
+notice-dispute_resolve = Bestridandet har avgjorts.
 
-# The review queue.
-review-heading = Review queue
-review-caption = Submitted and under-review claims, the oldest due first.
-review-empty = No claim waits for review.
-review-show = Show only
-review-conflict = Conflict
-review-age = Waiting
-review-due = Due
-review-sla = Service level
-sla-breached = Breached
-sla-due-today = Due today
-sla-on-time = On time
+# Granskningskön.
+review-heading = Granskningskö
+review-caption = Skickade anspråk och anspråk under granskning, med den tidigaste tidsgränsen först.
+review-empty = Inga anspråk väntar på granskning.
+review-show = Visa endast
+review-conflict = Konflikt
+review-age = Har väntat
+review-due = Tidsgräns
+review-sla = Servicenivå
+sla-breached = Överskriden
+sla-due-today = Går ut i dag
+sla-on-time = I tid
 age-days = { $count ->
-    [one] 1 day
-   *[other] { $count } days
+    [one] { $count } dag
+   *[other] { $count } dagar
 }
-field-product = Product
-nav-review = Review queue
-action-take = Take
-action-take-over = Take over
-reviewer-has = { $name } is working on this claim.
-notice-take = You took the claim.
-notice-take_over = You took the claim over.
-review-who = Reviewer
-review-mine = Mine
-review-unassigned = Not taken
+field-product = Produkt
+nav-review = Granskningskö
+action-take = Ta hand om
+action-take-over = Ta över
+reviewer-has = { $name } arbetar med det här anspråket.
+notice-take = Du har tagit hand om anspråket.
+notice-take_over = Du har tagit över anspråket.
+review-who = Granskare
+review-mine = Mina
+review-unassigned = Inte tilldelat
 
-# More of the claims list.
-filter-updated-from = Changed from
-filter-updated-to = Changed until
-filter-sort = Order
-sort-newest = Newest first
-sort-last_change = Last change first
-sort-name = By name
-filter-product = product
-filter-updated_from = changed from
-filter-updated_to = changed until
+# Mer av anspråkslistan.
+filter-updated-from = Ändrat från och med
+filter-updated-to = Ändrat till och med
+filter-sort = Ordning
+sort-newest = Nyaste först
+sort-last_change = Senaste ändring först
+sort-name = Efter namn
+filter-product = produkt
+filter-updated_from = ändrat från och med
+filter-updated_to = ändrat till och med
 
-# Arbitration.
-arbitration-heading = Competing claims
-arbitration-help = Other partners want or hold some of what this claim names. Compare their proof of execution (the most recent weighs most) before you decide; you may ask either partner for information.
-arbitration-holds = holds it now
-arbitration-contested = contested
-arbitration-confirm-legend = Arbitration
-arbitration-confirm = I confirm that approving moves these from the other partner:
-arbitration-loses = { $partner } loses { $keys } (claim "{ $claim }")
+# Skiljeförfarande.
+arbitration-heading = Konkurrerande anspråk
+arbitration-help = Andra partner vill ha eller har redan en del av det som det här anspråket avser. Jämför deras bevis på utförande (det senaste väger tyngst) innan du beslutar; du kan begära information från vilken som helst av partnerna.
+arbitration-holds = har det nu
+arbitration-contested = omstridd
+arbitration-confirm-legend = Skiljeförfarande
+arbitration-confirm = Jag bekräftar att ett godkännande flyttar följande från den andra partnern:
+arbitration-loses = { $partner } förlorar { $keys } (anspråket ”{ $claim }”)
