@@ -497,6 +497,15 @@ pub async fn run(command: AdminCommand, data: &Data) -> Result<(), String> {
                         p.time_zone = v.trim().to_string();
                         Ok(())
                     }
+                    "support_email" => match v.trim() {
+                        "" => {
+                            p.support_email = None;
+                            Ok(())
+                        }
+                        e => cpor_domain::values::Email::parse_field(k, e)
+                            .map(|e| p.support_email = Some(e.to_string()))
+                            .map_err(|e| e.to_string()),
+                    },
                     other => Err(format!("{other}: no such setting")),
                 };
                 if let Err(e) = r {
@@ -528,6 +537,10 @@ fn print_policy(p: &cpor_domain::reference::Policy) {
     println!("poe_max_bytes={}", p.poe_max_bytes);
     println!("poe_max_count={}", p.poe_max_count);
     println!("time_zone={}", p.time_zone);
+    println!(
+        "support_email={}",
+        p.support_email.as_deref().unwrap_or_default()
+    );
 }
 
 async fn set_disabled(

@@ -227,6 +227,15 @@ pub async fn run(data: &Data, if_empty: bool, served_at: &str) -> Result<(), Str
         .import_directory(&tenants)
         .await
         .map_err(|e| e.to_string())?;
+    // Support's mailbox, so a dispute in the demo reaches someone.
+    let mut policy = store
+        .reference()
+        .await
+        .map_err(|e| e.to_string())?
+        .policy
+        .clone();
+    policy.support_email = Some("support@operator.example".into());
+    store.set_policy(&policy).await.map_err(|e| e.to_string())?;
 
     let mut tokens = Vec::new();
     let a = Some(adatum.id);

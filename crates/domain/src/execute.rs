@@ -100,7 +100,12 @@ fn change_of(
         };
         state = apply(state, &event);
         if let Some(s) = &state {
-            mails.extend(notifications(s, &event.kind, consent));
+            mails.extend(notifications(
+                s,
+                &event.kind,
+                consent,
+                &ctx.reference.policy,
+            ));
         }
         events.push(event);
     }

@@ -81,6 +81,8 @@ pub struct PolicyChange {
     pub poe_max_bytes: Option<String>,
     pub poe_max_count: Option<String>,
     pub time_zone: Option<String>,
+    /// Support's mailbox; blank removes it.
+    pub support_email: Option<String>,
 }
 
 /// The largest PoE file a policy may allow (the upload route's body limit is set from the
@@ -181,6 +183,17 @@ pub async fn set_policy(app: &App, change: &PolicyChange) -> ApiResult<Policy> {
                 ErrorCode::InvalidEnumValue,
                 format!("\"{tz}\" is not an IANA time zone such as Europe/Paris."),
             ));
+        }
+    }
+    if let Some(raw) = change.support_email.as_deref() {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            p.support_email = None;
+        } else {
+            match cpor_domain::values::Email::parse_field("support_email", raw) {
+                Ok(e) => p.support_email = Some(e.to_string()),
+                Err(e) => errors.push(e),
+            }
         }
     }
     if !errors.is_empty() {

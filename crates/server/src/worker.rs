@@ -190,6 +190,8 @@ async fn deliver(app: &App, job: &Job, n: &Notification, now: Timestamp) -> Resu
     let lang = match n.recipient {
         Recipient::Customer => customer_language(app.store.as_ref(), &claim).await,
         Recipient::Partner => partner_language(app.store.as_ref(), &claim).await,
+        // Support's mailbox is the operator's: the operator's staff read English.
+        Recipient::Support => Ok(crate::web::i18n::Lang::En),
     }
     .map_err(|e| e.to_string())?;
     let mail = render(

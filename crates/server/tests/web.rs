@@ -805,3 +805,44 @@ async fn arbitration_is_shown_confirmed_and_moves_only_the_contested_key() {
     let theirs = ines.get(&format!("/claims/{held}")).await;
     assert!(!theirs.has("Litware") && !theirs.has(&rival));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn support_is_told_when_a_dispute_opens_once_its_mailbox_is_set() {
+    let t = TestApp::start().await;
+    let r = t
+        .send(
+            reqwest::Method::PATCH,
+            "/api/v1/admin/policy",
+            Some("operator:program_admin"),
+            Some(serde_json::json!({"support_email": "support@operator.example"})),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let id = t
+        .under_review(ADMIN, m365("Disputed", "1234567", &["teams"]))
+        .await;
+    t.ok(
+        &format!("/api/v1/claims/{id}/review/reject"),
+        "operator:reviewer",
+        serde_json::json!({"reasons": ["insufficient_poe"], "comment": "Unsigned."}),
+    )
+    .await;
+    t.ok(
+        &format!("/api/v1/claims/{id}/dispute"),
+        ADMIN,
+        serde_json::json!({"details": "It is signed on page 3."}),
+    )
+    .await;
+    t.run_jobs().await;
+    let mail = t
+        .outbox()
+        .into_iter()
+        .find(|m| m.contains("To: support@operator.example"))
+        .expect("an e-mail to support");
+    assert!(
+        mail.contains("Dispute opened") && mail.contains("It is signed on page 3."),
+        "{mail}"
+    );
+    assert!(mail.contains(&format!("http://cpor.test/claims/{id}")));
+}

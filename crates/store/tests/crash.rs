@@ -264,7 +264,8 @@ fn expected_emails(rt: &tokio::runtime::Runtime, store: &Arc<dyn Store>) -> usiz
         let mut state = None;
         for e in &history {
             state = cpor_domain::claim::apply(state, e);
-            n += notifications(state.as_ref().unwrap(), &e.kind, None).len();
+            let policy = cpor_domain::reference::Policy::default();
+            n += notifications(state.as_ref().unwrap(), &e.kind, None, &policy).len();
         }
     }
     n

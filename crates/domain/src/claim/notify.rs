@@ -5,7 +5,7 @@
 
 use super::{Claim, ConsentSecret, EventKind};
 use crate::string_enum;
-use crate::values::{ClaimId, Email};
+use crate::values::{ClaimId, Email, Parse};
 use serde::{Deserialize, Serialize};
 
 string_enum!(
@@ -23,6 +23,8 @@ string_enum!(
         PartlySuperseded = "partly_superseded",
         AssociationEnded = "association_ended",
         DisputeResolved = "dispute_resolved",
+        /// To support's mailbox: a partner disputes a rejection.
+        DisputeOpened = "dispute_opened",
     }
 );
 
@@ -31,6 +33,7 @@ string_enum!(
     Recipient, "recipient", "recipient" {
         Partner = "partner",
         Customer = "customer",
+        Support = "support",
     }
 );
 
@@ -46,11 +49,13 @@ pub struct Notification {
     pub consent_secret: Option<String>,
 }
 
-/// The e-mails an event of a claim calls for, given the claim after the event.
+/// The e-mails an event of a claim calls for, given the claim after the event and the
+/// policy (which names support's mailbox).
 pub fn notifications(
     claim: &Claim,
     event: &EventKind,
     consent: Option<&ConsentSecret>,
+    policy: &crate::reference::Policy,
 ) -> Vec<Notification> {
     let partner = |template| {
         claim.fields.partner_contact.as_ref().map(|c| Notification {
@@ -92,6 +97,19 @@ pub fn notifications(
         EventKind::Superseded { last: true, .. } => out.push(partner(Template::Superseded)),
         EventKind::Superseded { last: false, .. } => out.push(partner(Template::PartlySuperseded)),
         EventKind::DisputeResolved { .. } => out.push(partner(Template::DisputeResolved)),
+        EventKind::DisputeOpened { .. } => out.push(
+            policy
+                .support_email
+                .as_deref()
+                .and_then(|e| Email::parse(e).ok())
+                .map(|to| Notification {
+                    claim_id: claim.id,
+                    template: Template::DisputeOpened,
+                    recipient: Recipient::Support,
+                    to,
+                    consent_secret: None,
+                }),
+        ),
         _ => {}
     }
     out.into_iter().flatten().collect()

@@ -20,6 +20,8 @@ pub struct Policy {
     pub poe_max_count: u32,
     /// The operator's IANA time zone, in which business days are counted.
     pub time_zone: String,
+    /// Support's mailbox: told when a partner opens a dispute. Nobody is told without it.
+    pub support_email: Option<String>,
 }
 
 impl Default for Policy {
@@ -34,6 +36,7 @@ impl Default for Policy {
             poe_max_bytes: 10 * 1024 * 1024,
             poe_max_count: 20,
             time_zone: "UTC".to_string(),
+            support_email: None,
         }
     }
 }

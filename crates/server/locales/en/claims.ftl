@@ -201,6 +201,7 @@ email-superseded = Association superseded
 email-partly_superseded = Association partly superseded
 email-association_ended = Association ended
 email-dispute_resolved = Dispute resolved
+email-dispute_opened = Dispute opened (to support)
 event-created = Created
 event-edited = Edited
 event-poe_added = Document added

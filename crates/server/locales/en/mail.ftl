@@ -49,3 +49,7 @@ mail-dispute-resolved-body = Your dispute of the claim "{ $claim }" for { $domai
 mail-partly-superseded-subject = Part of your association "{ $claim }" moved to another partner
 mail-partly-superseded-body = Another partner claimed some of the same customer workloads or subscriptions of { $domain }, and after comparing both partners' proof of execution the reviewer approved their claim for these:
 mail-partly-superseded-keep = Your association keeps the other workloads and subscriptions of the claim.
+mail-dispute-opened-subject = Dispute opened: "{ $claim }"
+mail-dispute-opened-body = { $partner } disputes the rejection of its claim "{ $claim }" for { $domain }.
+mail-dispute-opened-details = What the partner says:
+mail-dispute-opened-due = The dispute is due by { $due }.

@@ -201,6 +201,7 @@ email-superseded = Association remplacée
 email-partly_superseded = Association partiellement remplacée
 email-association_ended = Fin de l’association
 email-dispute_resolved = Contestation résolue
+email-dispute_opened = Contestation ouverte (au support)
 event-created = Créée
 event-edited = Modifiée
 event-poe_added = Document ajouté

@@ -48,3 +48,7 @@ mail-dispute-resolved-body = Votre contestation de la demande « { $claim } » p
 mail-partly-superseded-subject = Une partie de votre association « { $claim } » est passée à un autre partenaire
 mail-partly-superseded-body = Un autre partenaire a revendiqué certaines des mêmes charges de travail ou des mêmes abonnements du client { $domain } et, après comparaison des preuves d’exécution des deux partenaires, le réviseur a approuvé sa demande pour :
 mail-partly-superseded-keep = Votre association conserve les autres charges de travail et abonnements de la revendication.
+mail-dispute-opened-subject = Contestation ouverte : « { $claim } »
+mail-dispute-opened-body = { $partner } conteste le rejet de sa revendication « { $claim } » pour { $domain }.
+mail-dispute-opened-details = Ce que dit le partenaire :
+mail-dispute-opened-due = La contestation doit être traitée avant le { $due }.

@@ -201,6 +201,7 @@ email-superseded = Associação substituída
 email-partly_superseded = Associação parcialmente substituída
 email-association_ended = Associação encerrada
 email-dispute_resolved = Contestação resolvida
+email-dispute_opened = Contestação aberta (para o suporte)
 event-created = Criada
 event-edited = Editada
 event-poe_added = Documento adicionado

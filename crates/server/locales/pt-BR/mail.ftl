@@ -48,3 +48,7 @@ mail-dispute-resolved-body = Sua contestação da solicitação "{ $claim }" par
 mail-partly-superseded-subject = Parte da sua associação "{ $claim }" passou para outro parceiro
 mail-partly-superseded-body = Outro parceiro declarou algumas das mesmas cargas de trabalho ou assinaturas do cliente { $domain } e, após comparar as provas de execução dos dois parceiros, o revisor aprovou a declaração dele para:
 mail-partly-superseded-keep = Sua associação mantém as demais cargas de trabalho e assinaturas da declaração.
+mail-dispute-opened-subject = Contestação aberta: "{ $claim }"
+mail-dispute-opened-body = { $partner } contesta a rejeição da declaração "{ $claim }" para { $domain }.
+mail-dispute-opened-details = O que o parceiro diz:
+mail-dispute-opened-due = A contestação deve ser resolvida até { $due }.

@@ -201,6 +201,7 @@ email-superseded = Associationen har ersatts
 email-partly_superseded = Association delvis ersatt
 email-association_ended = Associationen har avslutats
 email-dispute_resolved = Bestridandet har avgjorts
+email-dispute_opened = Bestridande öppnat (till support)
 event-created = Skapat
 event-edited = Redigerat
 event-poe_added = Dokument tillagt

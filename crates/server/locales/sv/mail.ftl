@@ -48,3 +48,7 @@ mail-dispute-resolved-body = Ert bestridande av ärendet ”{ $claim }” för {
 mail-partly-superseded-subject = En del av din association "{ $claim }" har gått över till en annan partner
 mail-partly-superseded-body = En annan partner gjorde anspråk på några av samma arbetsbelastningar eller prenumerationer för kunden { $domain }, och efter att ha jämfört båda partnernas bevis på utförande godkände granskaren deras anspråk för:
 mail-partly-superseded-keep = Din association behåller anspråkets övriga arbetsbelastningar och prenumerationer.
+mail-dispute-opened-subject = Bestridande öppnat: ”{ $claim }”
+mail-dispute-opened-body = { $partner } bestrider avvisningen av sitt anspråk ”{ $claim }” för { $domain }.
+mail-dispute-opened-details = Vad partnern skriver:
+mail-dispute-opened-due = Bestridandet ska vara avgjort senast { $due }.

@@ -118,6 +118,8 @@ pub struct PolicyView {
     pub poe_max_count: u32,
     /// IANA time zone in which business days are counted.
     pub time_zone: String,
+    /// Support's mailbox, told when a dispute opens.
+    pub support_email: Option<String>,
 }
 
 impl PolicyView {
@@ -132,6 +134,7 @@ impl PolicyView {
             poe_max_bytes: p.poe_max_bytes,
             poe_max_count: p.poe_max_count,
             time_zone: p.time_zone.clone(),
+            support_email: p.support_email.clone(),
         }
     }
 }
@@ -159,6 +162,9 @@ pub struct PolicyPatch {
     pub poe_max_count: Option<u64>,
     #[serde(default)]
     pub time_zone: Option<String>,
+    /// Support's mailbox; an empty string removes it.
+    #[serde(default)]
+    pub support_email: Option<String>,
 }
 
 /// The policy: SLA days, windows, PoE limits and the operator's time zone.
@@ -191,6 +197,7 @@ pub async fn set_policy(
         poe_max_bytes: s(b.poe_max_bytes),
         poe_max_count: s(b.poe_max_count),
         time_zone: b.time_zone,
+        support_email: b.support_email,
     };
     Ok(Json(PolicyView::of(
         &admin::set_policy(&app, &change).await?,

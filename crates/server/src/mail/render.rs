@@ -253,6 +253,25 @@ pub fn render(
                 Some(w.link()),
             ]),
         ),
+        Kind::DisputeOpened => {
+            let details = claim
+                .disputes
+                .last()
+                .map(|d| d.details.to_string())
+                .unwrap_or_default();
+            (
+                w.t("mail-dispute-opened-subject"),
+                paragraphs(vec![
+                    Some(w.t("mail-dispute-opened-body")),
+                    quoted(w.t("mail-dispute-opened-details"), Some(details)),
+                    Some(w.with(
+                        "mail-dispute-opened-due",
+                        &[("due", w.when(claim.disputes.last().map(|d| d.due)))],
+                    )),
+                    Some(w.link()),
+                ]),
+            )
+        }
         Kind::DisputeResolved => {
             let outcome = claim
                 .disputes
