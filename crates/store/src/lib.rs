@@ -171,6 +171,13 @@ pub trait Store: Send + Sync {
         after: Option<(Timestamp, ClaimId)>,
         limit: u32,
     ) -> Result<Page<Claim, (Timestamp, ClaimId)>>;
+    /// Claims whose latest dispute is open or in progress (support's disputes queue), the
+    /// oldest due first, then by id; `after` is the last (due, id) of the previous page.
+    async fn dispute_queue(
+        &self,
+        after: Option<(Timestamp, ClaimId)>,
+        limit: u32,
+    ) -> Result<Page<Claim, (Timestamp, ClaimId)>>;
     /// A claim's events after `after_seq`, in order.
     async fn history(&self, id: ClaimId, after_seq: u64, limit: u32) -> Result<Vec<Event>>;
     async fn comments(

@@ -29,6 +29,9 @@ pub struct ClaimRow {
     /// The deadline the review queue sorts on: pickup for submitted, decision for
     /// under-review claims; none otherwise.
     pub queue_due: Option<i64>,
+    /// The due time support's disputes queue sorts on: the latest dispute's, while it is
+    /// open or in progress; none otherwise.
+    pub dispute_due: Option<i64>,
     pub consent_token_hash: Option<String>,
     pub version: i64,
     pub created_at: i64,
@@ -40,11 +43,6 @@ pub struct ClaimRow {
 
 impl ClaimRow {
     pub fn of(c: &Claim) -> Result<ClaimRow, serde_json::Error> {
-        let queue_due = match c.status {
-            Status::Submitted => c.deadlines.review_pickup_due,
-            Status::UnderReview => c.deadlines.review_decision_due,
-            _ => None,
-        };
         Ok(ClaimRow {
             id: c.id.to_string(),
             org_id: c.org_id.to_string(),
@@ -57,7 +55,8 @@ impl ClaimRow {
             activity: c.fields.activity.as_str(),
             status: c.status.as_str(),
             phase: c.phase.map(|p| p.as_str()),
-            queue_due: queue_due.map(micros),
+            queue_due: queue_due(c).map(micros),
+            dispute_due: dispute_due(c).map(micros),
             consent_token_hash: c.consent.as_ref().map(|k| k.token_hash.clone()),
             version: c.version as i64,
             created_at: micros(c.created_at),
@@ -76,4 +75,20 @@ impl ClaimRow {
                 .collect(),
         })
     }
+}
+
+/// The deadline a claim sorts on in the review queue: pickup for submitted, decision for
+/// under-review claims.
+pub fn queue_due(c: &Claim) -> Option<Timestamp> {
+    match c.status {
+        Status::Submitted => c.deadlines.review_pickup_due,
+        Status::UnderReview => c.deadlines.review_decision_due,
+        _ => None,
+    }
+}
+
+/// The deadline a claim sorts on in the disputes queue: its latest dispute's due time
+/// while that dispute is open or in progress.
+pub fn dispute_due(c: &Claim) -> Option<Timestamp> {
+    c.open_dispute().map(|d| d.due)
 }

@@ -69,7 +69,8 @@ async fn the_etag_migration_rebuilds_claims_as_replay_does() {
          DROP INDEX claims_org_updated, claims_updated;
          ALTER TABLE claims DROP COLUMN name_key;
          ALTER TABLE catalog DROP COLUMN retired;
-         ALTER TABLE organisations DROP COLUMN suspended_at;",
+         ALTER TABLE organisations DROP COLUMN suspended_at;
+         ALTER TABLE claims DROP COLUMN dispute_due;",
         later.as_microsecond()
     )))
     .execute(&mut conn)
@@ -98,4 +99,37 @@ async fn the_etag_migration_rebuilds_claims_as_replay_does() {
         .collect();
     assert_eq!(ids, ["token-hash-1"]);
     suite::lists::the_claim_lists_migration_filled_names_and_products(&store, id, &names).await;
+}
+
+/// A database from before the disputes queue (migration 7): its open disputes are found.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_disputes_queue_migration_fills_open_disputes() {
+    use cpor_store::Store;
+    let Some(url) = suite::postgres_url() else {
+        return;
+    };
+    let db = suite::fresh_postgres_database(&url).await;
+    let store: Arc<dyn Store> = Arc::new(PgStore::connect(&db, 4).await.expect("connect"));
+    let w = suite::World::new(store.clone()).await;
+    let disputed = w.rejected(&w.adatum, suite::teams("Disputed")).await;
+    w.dispute(&w.adatum, disputed).await;
+    let _rejected = w
+        .rejected(&w.litware, suite::litware_teams("Rejected"))
+        .await;
+    drop((w, store));
+    use sqlx::Connection;
+    let mut conn = sqlx::PgConnection::connect(&db).await.unwrap();
+    sqlx::raw_sql(
+        "DELETE FROM schema_migrations WHERE version >= 7;
+         ALTER TABLE claims DROP COLUMN dispute_due;",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    let store = PgStore::connect(&db, 4).await.expect("reconnect");
+    let queue = store.dispute_queue(None, 10).await.unwrap();
+    assert_eq!(
+        queue.items.iter().map(|c| c.id).collect::<Vec<_>>(),
+        [disputed]
+    );
 }

@@ -91,6 +91,7 @@ async fn the_etag_migration_rebuilds_claims_as_replay_does() {
              updated_at = {};
          DROP INDEX jobs_failing;
          ALTER TABLE jobs DROP COLUMN parked;
+         {UNDO_DISPUTE_QUEUE}
          {UNDO_PROGRAM_ADMINISTRATION}
          {UNDO_CLAIM_LISTS}
          {UNDO_WEB_SIGN_IN}
@@ -110,6 +111,11 @@ async fn the_etag_migration_rebuilds_claims_as_replay_does() {
     the_web_sign_in_migration_kept_the_tokens(&store).await;
     suite::lists::the_claim_lists_migration_filled_names_and_products(&store, id, &names).await;
 }
+
+/// What migration 7 (disputes queue) adds, taken away again.
+const UNDO_DISPUTE_QUEUE: &str = "
+    DROP INDEX claims_dispute_queue;
+    ALTER TABLE claims DROP COLUMN dispute_due;";
 
 /// Claims whose names the claim lists migration (5) must key in code, not in SQL.
 async fn names_to_sort(w: &suite::World) -> Vec<cpor_domain::values::ClaimId> {
@@ -193,5 +199,30 @@ async fn reference_changes_reach_another_process_on_the_same_file() {
             .policy
             .poe_max_count,
         3
+    );
+}
+
+/// A database from before the disputes queue (migration 7): its open disputes are found.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_disputes_queue_migration_fills_open_disputes() {
+    use cpor_store::Store;
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(dir.path()).expect("open"));
+    let w = suite::World::new(store.clone()).await;
+    let disputed = w.rejected(&w.adatum, suite::teams("Disputed")).await;
+    w.dispute(&w.adatum, disputed).await;
+    let _rejected = w
+        .rejected(&w.litware, suite::litware_teams("Rejected"))
+        .await;
+    drop((w, store));
+    let conn = rusqlite::Connection::open(dir.path().join(cpor_store::sqlite::DB_FILE)).unwrap();
+    conn.execute_batch(&format!("{UNDO_DISPUTE_QUEUE} PRAGMA user_version = 6;"))
+        .unwrap();
+    drop(conn);
+    let store = SqliteStore::open(dir.path()).expect("reopen");
+    let queue = store.dispute_queue(None, 10).await.unwrap();
+    assert_eq!(
+        queue.items.iter().map(|c| c.id).collect::<Vec<_>>(),
+        [disputed]
     );
 }

@@ -657,6 +657,14 @@ impl Store for PgStore {
         queries::review_queue(&mut *self.conn().await?, after, limit).await
     }
 
+    async fn dispute_queue(
+        &self,
+        after: Option<(Timestamp, ClaimId)>,
+        limit: u32,
+    ) -> Result<Page<Claim, (Timestamp, ClaimId)>> {
+        queries::dispute_queue(&mut *self.conn().await?, after, limit).await
+    }
+
     async fn history(&self, id: ClaimId, after_seq: u64, limit: u32) -> Result<Vec<Event>> {
         queries::events(&mut *self.conn().await?, id, after_seq, limit).await
     }

@@ -232,33 +232,64 @@ pub async fn review_queue(
     after: Option<(Timestamp, ClaimId)>,
     limit: u32,
 ) -> Result<Page<Claim, (Timestamp, ClaimId)>> {
+    due_queue(c, Queue::Review, after, limit).await
+}
+
+pub async fn dispute_queue(
+    c: &mut PgConnection,
+    after: Option<(Timestamp, ClaimId)>,
+    limit: u32,
+) -> Result<Page<Claim, (Timestamp, ClaimId)>> {
+    due_queue(c, Queue::Disputes, after, limit).await
+}
+
+/// The queues of claims by a due time: the review queue and support's disputes queue.
+#[derive(Debug, Clone, Copy)]
+enum Queue {
+    Review,
+    Disputes,
+}
+
+/// A queue of claims by a due-time column of theirs, oldest due first, then by id.
+async fn due_queue(
+    c: &mut PgConnection,
+    queue: Queue,
+    after: Option<(Timestamp, ClaimId)>,
+    limit: u32,
+) -> Result<Page<Claim, (Timestamp, ClaimId)>> {
     let (due, id) = match after {
         Some((t, id)) => (micros(t), id.to_string()),
         None => (i64::MIN, String::new()),
     };
-    let mut states: Vec<String> = sqlx::query_scalar(
-        "SELECT state FROM claims WHERE queue_due IS NOT NULL AND (queue_due, id) > ($1, $2)
-         ORDER BY queue_due, id LIMIT $3",
-    )
-    .bind(due)
-    .bind(id)
-    .bind(i64::from(limit) + 1)
-    .fetch_all(c)
-    .await
-    .map_err(map)?;
+    let sql = match queue {
+        Queue::Review => {
+            "SELECT state FROM claims WHERE queue_due IS NOT NULL AND (queue_due, id) > ($1, $2)
+             ORDER BY queue_due, id LIMIT $3"
+        }
+        Queue::Disputes => {
+            "SELECT state FROM claims WHERE dispute_due IS NOT NULL AND (dispute_due, id) > ($1, $2)
+             ORDER BY dispute_due, id LIMIT $3"
+        }
+    };
+    let mut states: Vec<String> = sqlx::query_scalar(sql)
+        .bind(due)
+        .bind(id)
+        .bind(i64::from(limit) + 1)
+        .fetch_all(c)
+        .await
+        .map_err(map)?;
     let more = states.len() > limit as usize;
     states.truncate(limit as usize);
     let items: Vec<Claim> = states
         .iter()
         .map(|s| serde_json::from_str(s))
         .collect::<std::result::Result<_, _>>()?;
+    let due_of = match queue {
+        Queue::Review => crate::rows::queue_due,
+        Queue::Disputes => crate::rows::dispute_due,
+    };
     let next = if more {
-        items.last().and_then(|c| {
-            crate::rows::ClaimRow::of(c)
-                .ok()?
-                .queue_due
-                .map(|d| (from_micros(d), c.id))
-        })
+        items.last().and_then(|c| due_of(c).map(|d| (d, c.id)))
     } else {
         None
     };

@@ -13,9 +13,12 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0004_web_sign_in.sql"),
     include_str!("../../migrations/postgres/0005_claim_lists.sql"),
     include_str!("../../migrations/postgres/0006_program_administration.sql"),
+    include_str!("../../migrations/postgres/0007_dispute_queue.sql"),
 ];
 /// The migration that adds `claims.name_key`, which [`fill_name_keys`] completes.
 const NAME_KEY_MIGRATION: usize = 5;
+/// The migration that adds `claims.dispute_due`, which [`fill_dispute_dues`] completes.
+const DISPUTE_DUE_MIGRATION: usize = 7;
 /// An arbitrary constant naming cpor's migration lock.
 const LOCK: i64 = 0x0C90_2026;
 
@@ -52,6 +55,9 @@ async fn apply(conn: &mut sqlx::PgConnection) -> Result<()> {
         sqlx::raw_sql(*sql).execute(&mut *tx).await.map_err(map)?;
         if i + 1 == NAME_KEY_MIGRATION {
             fill_name_keys(&mut tx).await?;
+        }
+        if i + 1 == DISPUTE_DUE_MIGRATION {
+            fill_dispute_dues(&mut tx).await?;
         }
         sqlx::query("INSERT INTO schema_migrations (version) VALUES ($1)")
             .bind((i + 1) as i32)
@@ -98,6 +104,29 @@ async fn fill_name_keys(conn: &mut sqlx::PgConnection) -> Result<()> {
         sqlx::query("UPDATE claims SET name_key = $2 WHERE id = $1")
             .bind(id)
             .bind(crate::name_key(&name))
+            .execute(&mut *conn)
+            .await
+            .map_err(map)?;
+    }
+    Ok(())
+}
+
+/// The disputes queue's column of the claims that have a dispute, as their row would
+/// have it ([`crate::rows::dispute_due`]).
+async fn fill_dispute_dues(conn: &mut sqlx::PgConnection) -> Result<()> {
+    let rows = sqlx::query(
+        "SELECT id, state FROM claims WHERE jsonb_array_length(state::jsonb -> 'disputes') > 0",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(map)?;
+    for r in rows {
+        let id: String = col(&r, "id")?;
+        let state: String = col(&r, "state")?;
+        let claim: cpor_domain::claim::Claim = serde_json::from_str(&state)?;
+        sqlx::query("UPDATE claims SET dispute_due = $2 WHERE id = $1")
+            .bind(id)
+            .bind(crate::rows::dispute_due(&claim).map(crate::rows::micros))
             .execute(&mut *conn)
             .await
             .map_err(map)?;

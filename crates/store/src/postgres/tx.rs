@@ -117,8 +117,8 @@ impl CommandTx for PgTx {
         let r = ClaimRow::of(claim)?;
         sqlx::query(
             "INSERT INTO claims (id, org_id, mpn_id, tenant_id, domain, name, solution_area, activity, status,
-                 phase, queue_due, consent_token_hash, version, created_at, updated_at, state, name_key)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+                 phase, queue_due, consent_token_hash, version, created_at, updated_at, state, name_key, dispute_due)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
         )
         .bind(&r.id)
         .bind(r.org_id)
@@ -137,6 +137,7 @@ impl CommandTx for PgTx {
         .bind(r.updated_at)
         .bind(r.state)
         .bind(r.name_key)
+        .bind(r.dispute_due)
         .execute(&mut *self.tx)
         .await
         .map_err(map)?;
@@ -148,7 +149,7 @@ impl CommandTx for PgTx {
         let done = sqlx::query(
             "UPDATE claims SET mpn_id = $2, tenant_id = $3, domain = $4, name = $5, solution_area = $6,
                  activity = $7, status = $8, phase = $9, queue_due = $10, consent_token_hash = $11,
-                 version = $12, updated_at = $13, state = $14, name_key = $15
+                 version = $12, updated_at = $13, state = $14, name_key = $15, dispute_due = $16
              WHERE id = $1",
         )
         .bind(&r.id)
@@ -166,6 +167,7 @@ impl CommandTx for PgTx {
         .bind(r.updated_at)
         .bind(r.state)
         .bind(r.name_key)
+        .bind(r.dispute_due)
         .execute(&mut *self.tx)
         .await
         .map_err(map)?;

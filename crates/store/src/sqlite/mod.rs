@@ -626,6 +626,16 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn dispute_queue(
+        &self,
+        after: Option<(Timestamp, ClaimId)>,
+        limit: u32,
+    ) -> Result<Page<Claim, (Timestamp, ClaimId)>> {
+        self.readers
+            .read(move |c| queries::dispute_queue(c, after, limit))
+            .await
+    }
+
     async fn history(&self, id: ClaimId, after_seq: u64, limit: u32) -> Result<Vec<Event>> {
         self.readers
             .read(move |c| queries::events(c, id, after_seq, limit))

@@ -237,14 +237,38 @@ pub fn review_queue(
     after: Option<(Timestamp, ClaimId)>,
     limit: u32,
 ) -> Result<Page<Claim, (Timestamp, ClaimId)>> {
+    due_queue(conn, Queue::Review, after, limit)
+}
+
+pub fn dispute_queue(
+    conn: &Connection,
+    after: Option<(Timestamp, ClaimId)>,
+    limit: u32,
+) -> Result<Page<Claim, (Timestamp, ClaimId)>> {
+    due_queue(conn, Queue::Disputes, after, limit)
+}
+
+/// A queue of claims by a due-time column of theirs, oldest due first, then by id.
+fn due_queue(
+    conn: &Connection,
+    queue: Queue,
+    after: Option<(Timestamp, ClaimId)>,
+    limit: u32,
+) -> Result<Page<Claim, (Timestamp, ClaimId)>> {
     let (due, id) = match after {
         Some((t, id)) => (micros(t), id.to_string()),
         None => (i64::MIN, String::new()),
     };
-    let mut stmt = conn.prepare_cached(
-        "SELECT state FROM claims WHERE queue_due IS NOT NULL AND (queue_due, id) > (?1, ?2)
-         ORDER BY queue_due, id LIMIT ?3",
-    )?;
+    let mut stmt = conn.prepare_cached(match queue {
+        Queue::Review => {
+            "SELECT state FROM claims WHERE queue_due IS NOT NULL AND (queue_due, id) > (?1, ?2)
+             ORDER BY queue_due, id LIMIT ?3"
+        }
+        Queue::Disputes => {
+            "SELECT state FROM claims WHERE dispute_due IS NOT NULL AND (dispute_due, id) > (?1, ?2)
+             ORDER BY dispute_due, id LIMIT ?3"
+        }
+    })?;
     let rows = stmt.query_map(params![due, id, i64::from(limit) + 1], |r| {
         r.get::<_, String>(0)
     })?;
@@ -253,19 +277,28 @@ pub fn review_queue(
     states.truncate(limit as usize);
     let items = claims_of(states)?;
     let next = if more {
-        items.last().and_then(|c| queue_due(c).map(|d| (d, c.id)))
+        items.last().and_then(|c| queue.due(c).map(|d| (d, c.id)))
     } else {
         None
     };
     Ok(Page { items, next })
 }
 
-/// The deadline a claim sorts on in the review queue.
-pub fn queue_due(c: &Claim) -> Option<Timestamp> {
-    crate::rows::ClaimRow::of(c)
-        .ok()?
-        .queue_due
-        .map(from_micros)
+/// The queues of claims by a due time: the review queue and support's disputes queue.
+#[derive(Debug, Clone, Copy)]
+enum Queue {
+    Review,
+    Disputes,
+}
+
+impl Queue {
+    /// The due time a claim sorts on in this queue (see [`crate::rows::ClaimRow`]).
+    fn due(self, c: &Claim) -> Option<Timestamp> {
+        match self {
+            Queue::Review => crate::rows::queue_due(c),
+            Queue::Disputes => crate::rows::dispute_due(c),
+        }
+    }
 }
 
 pub fn comments(

@@ -12,9 +12,12 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0004_web_sign_in.sql"),
     include_str!("../../migrations/sqlite/0005_claim_lists.sql"),
     include_str!("../../migrations/sqlite/0006_program_administration.sql"),
+    include_str!("../../migrations/sqlite/0007_dispute_queue.sql"),
 ];
 /// The migration that adds `claims.name_key`, which [`fill_name_keys`] completes.
 const NAME_KEY_MIGRATION: usize = 5;
+/// The migration that adds `claims.dispute_due`, which [`fill_dispute_dues`] completes.
+const DISPUTE_DUE_MIGRATION: usize = 7;
 
 pub fn migrate(conn: &mut Connection) -> Result<()> {
     let applied: usize =
@@ -24,6 +27,9 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
         tx.execute_batch(sql)?;
         if i + 1 == NAME_KEY_MIGRATION {
             fill_name_keys(&tx)?;
+        }
+        if i + 1 == DISPUTE_DUE_MIGRATION {
+            fill_dispute_dues(&tx)?;
         }
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;
         tx.commit()?;
@@ -44,6 +50,27 @@ fn fill_name_keys(conn: &Connection) -> Result<()> {
     let mut update = conn.prepare("UPDATE claims SET name_key = ?2 WHERE id = ?1")?;
     for (id, name) in rows {
         update.execute(params![id, crate::name_key(&name)])?;
+    }
+    Ok(())
+}
+
+/// The disputes queue's column of the claims that have a dispute, as their row would
+/// have it ([`crate::rows::dispute_due`]).
+fn fill_dispute_dues(conn: &Connection) -> Result<()> {
+    let mut stmt = conn
+        .prepare("SELECT id, state FROM claims WHERE json_array_length(state, '$.disputes') > 0")?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((r.get::<_, String>("id")?, r.get::<_, String>("state")?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut update = conn.prepare("UPDATE claims SET dispute_due = ?2 WHERE id = ?1")?;
+    for (id, state) in rows {
+        let claim: cpor_domain::claim::Claim = serde_json::from_str(&state)?;
+        update.execute(params![
+            id,
+            crate::rows::dispute_due(&claim).map(crate::rows::micros)
+        ])?;
     }
     Ok(())
 }

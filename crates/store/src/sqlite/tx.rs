@@ -111,8 +111,8 @@ impl CommandTx for SqliteTx<'_> {
         self.conn
             .prepare_cached(
                 "INSERT INTO claims (id, org_id, mpn_id, tenant_id, domain, name, solution_area, activity, status,
-                     phase, queue_due, consent_token_hash, version, created_at, updated_at, state, name_key)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                     phase, queue_due, consent_token_hash, version, created_at, updated_at, state, name_key, dispute_due)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
             )?
             .execute(params![
                 r.id,
@@ -131,7 +131,8 @@ impl CommandTx for SqliteTx<'_> {
                 r.created_at,
                 r.updated_at,
                 r.state,
-                r.name_key
+                r.name_key,
+                r.dispute_due
             ])?;
         write_products(self.conn, &r)
     }
@@ -143,7 +144,7 @@ impl CommandTx for SqliteTx<'_> {
             .prepare_cached(
                 "UPDATE claims SET mpn_id = ?2, tenant_id = ?3, domain = ?4, name = ?5, solution_area = ?6,
                      activity = ?7, status = ?8, phase = ?9, queue_due = ?10, consent_token_hash = ?11,
-                     version = ?12, updated_at = ?13, state = ?14, name_key = ?15
+                     version = ?12, updated_at = ?13, state = ?14, name_key = ?15, dispute_due = ?16
                  WHERE id = ?1",
             )?
             .execute(params![
@@ -161,7 +162,8 @@ impl CommandTx for SqliteTx<'_> {
                 r.version,
                 r.updated_at,
                 r.state,
-                r.name_key
+                r.name_key,
+                r.dispute_due
             ])?;
         if n != 1 {
             return Err(StoreError::internal_msg(format!(

@@ -599,6 +599,60 @@ pub async fn the_review_queue_is_oldest_due_first(store: Arc<dyn Store>) {
     assert!(rest.next.is_none());
 }
 
+pub async fn the_disputes_queue_is_oldest_due_first(store: Arc<dyn Store>) {
+    let mut w = World::new(store.clone()).await;
+    let a = w.rejected(&w.adatum, teams("A")).await;
+    let b = w.rejected(&w.litware, litware_teams("B")).await;
+    let intune = sample::m365_claim("C", sample::ADATUM_MPN, &["intune"]);
+    let c = w.rejected(&w.adatum, intune).await;
+    let onedrive = sample::m365_claim("D", sample::ADATUM_MPN, &["onedrive"]);
+    let resolved = w.rejected(&w.adatum, onedrive).await;
+    let _undisputed = w.rejected(&w.adatum, teams("E")).await;
+    let _queued = w.submitted(&w.adatum, teams("Submitted")).await;
+    assert!(
+        store
+            .dispute_queue(None, 10)
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+    // Opened one hour apart, in the order c, a, resolved, b: due in that order too.
+    for (id, actor) in [
+        (c, w.adatum.clone()),
+        (a, w.adatum.clone()),
+        (resolved, w.adatum.clone()),
+        (b, w.litware.clone()),
+    ] {
+        w.dispute(&actor, id).await;
+        w.later(hours(1));
+    }
+    w.ok(&w.support, c, Command::StartDispute { comment: None })
+        .await;
+    w.ok(
+        &w.support,
+        resolved,
+        Command::ResolveDispute {
+            outcome: cpor_domain::claim::DisputeOutcome::Denied,
+            comment: Some(CommentBody::parse("The rejection stands.").unwrap()),
+        },
+    )
+    .await;
+    type Queue = cpor_store::Page<cpor_domain::claim::Claim, (Timestamp, ClaimId)>;
+    let ids = |p: &Queue| p.items.iter().map(|c| c.id).collect::<Vec<_>>();
+    let due = |p: &Queue, i: usize| p.items[i].open_dispute().unwrap().due;
+    let page = store.dispute_queue(None, 2).await.unwrap();
+    assert_eq!(ids(&page), vec![c, a], "a started dispute stays");
+    assert!(due(&page, 0) < due(&page, 1));
+    assert_eq!(page.next, Some((due(&page, 1), a)));
+    let rest = store.dispute_queue(page.next, 2).await.unwrap();
+    assert_eq!(ids(&rest), vec![b], "a resolved dispute leaves");
+    assert!(rest.next.is_none());
+    let all = store.dispute_queue(None, 3).await.unwrap();
+    assert_eq!(ids(&all), vec![c, a, b]);
+    assert!(all.next.is_none(), "no further page after the last claim");
+}
+
 pub async fn deleting_a_draft_removes_it_and_its_timers(store: Arc<dyn Store>) {
     let w = World::new(store.clone()).await;
     let id = w.create(&w.adatum, teams("Gone")).await;

@@ -177,6 +177,26 @@ impl World {
         id
     }
 
+    pub async fn rejected(&self, actor: &Actor, input: ClaimInput) -> ClaimId {
+        let id = self.under_review(actor, input).await;
+        let reject = Command::Reject {
+            reasons: vec!["insufficient_poe".into()],
+            comment: Some(cpor_domain::values::CommentBody::parse("No.").unwrap()),
+        };
+        self.ok(&self.reviewer, id, reject).await;
+        id
+    }
+
+    /// Opens a dispute of a rejected claim.
+    pub async fn dispute(&self, actor: &Actor, id: ClaimId) {
+        let input = cpor_domain::claim::DisputeInput {
+            program: None,
+            products: None,
+            details: cpor_domain::values::DisputeDetails::parse("See SOW").unwrap(),
+        };
+        self.ok(actor, id, Command::OpenDispute(input)).await;
+    }
+
     pub fn later(&mut self, d: SignedDuration) {
         self.now = self.now.checked_add(d).unwrap();
     }
@@ -223,6 +243,7 @@ macro_rules! conformance {
             the_product_last_change_and_subscription_filters_select_the_right_claims,
             claim_counts_list_every_status,
             the_review_queue_is_oldest_due_first,
+            the_disputes_queue_is_oldest_due_first,
             deleting_a_draft_removes_it_and_its_timers,
             the_directory_import_replaces_each_tenant,
             users_are_found_by_token_and_emails_are_unique,
