@@ -180,6 +180,18 @@ pub trait Store: Send + Sync {
     ) -> Result<Page<Claim, (Timestamp, ClaimId)>>;
     /// A claim's events after `after_seq`, in order.
     async fn history(&self, id: ClaimId, after_seq: u64, limit: u32) -> Result<Vec<Event>>;
+    /// The events with `from <= at < to`, of one organisation's claims when `org` is
+    /// given, in (at, claim id, seq) order, resuming after `after` (the position of the
+    /// previous page's last event, [`ReportEvent::position`]). Deleted drafts' events
+    /// are gone with them.
+    async fn report_events(
+        &self,
+        from: Timestamp,
+        to: Timestamp,
+        org: Option<OrgId>,
+        after: Option<(Timestamp, ClaimId, u64)>,
+        limit: u32,
+    ) -> Result<Vec<ReportEvent>>;
     async fn comments(
         &self,
         id: ClaimId,

@@ -187,6 +187,25 @@ pub struct Page<T, C = String> {
     pub next: Option<C>,
 }
 
+/// An event of the log as reports read it: the claim's organisation beside the event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportEvent {
+    pub claim_id: ClaimId,
+    pub org_id: OrgId,
+    pub seq: u64,
+    pub at: Timestamp,
+    /// The domain event, as recorded (operator-only details included: the caller decides
+    /// what a reader may see, see [`Event::view_for`]).
+    pub event: Event,
+}
+
+impl ReportEvent {
+    /// Where the next page starts when this event is the last of one.
+    pub fn position(&self) -> (Timestamp, ClaimId, u64) {
+        (self.at, self.claim_id, self.seq)
+    }
+}
+
 /// A comment of a claim's or its dispute's thread.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Comment {

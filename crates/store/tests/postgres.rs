@@ -70,7 +70,8 @@ async fn the_etag_migration_rebuilds_claims_as_replay_does() {
          ALTER TABLE claims DROP COLUMN name_key;
          ALTER TABLE catalog DROP COLUMN retired;
          ALTER TABLE organisations DROP COLUMN suspended_at;
-         ALTER TABLE claims DROP COLUMN dispute_due;",
+         ALTER TABLE claims DROP COLUMN dispute_due;
+         DROP INDEX claim_events_at;",
         later.as_microsecond()
     )))
     .execute(&mut conn)
@@ -121,7 +122,8 @@ async fn the_disputes_queue_migration_fills_open_disputes() {
     let mut conn = sqlx::PgConnection::connect(&db).await.unwrap();
     sqlx::raw_sql(
         "DELETE FROM schema_migrations WHERE version >= 7;
-         ALTER TABLE claims DROP COLUMN dispute_due;",
+         ALTER TABLE claims DROP COLUMN dispute_due;
+         DROP INDEX claim_events_at;",
     )
     .execute(&mut conn)
     .await

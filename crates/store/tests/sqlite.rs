@@ -91,6 +91,7 @@ async fn the_etag_migration_rebuilds_claims_as_replay_does() {
              updated_at = {};
          DROP INDEX jobs_failing;
          ALTER TABLE jobs DROP COLUMN parked;
+         {UNDO_EVENT_TIME}
          {UNDO_DISPUTE_QUEUE}
          {UNDO_PROGRAM_ADMINISTRATION}
          {UNDO_CLAIM_LISTS}
@@ -111,6 +112,9 @@ async fn the_etag_migration_rebuilds_claims_as_replay_does() {
     the_web_sign_in_migration_kept_the_tokens(&store).await;
     suite::lists::the_claim_lists_migration_filled_names_and_products(&store, id, &names).await;
 }
+
+/// What migration 8 (the events' time index) adds, taken away again.
+const UNDO_EVENT_TIME: &str = "DROP INDEX claim_events_at;";
 
 /// What migration 7 (disputes queue) adds, taken away again.
 const UNDO_DISPUTE_QUEUE: &str = "
@@ -216,8 +220,10 @@ async fn the_disputes_queue_migration_fills_open_disputes() {
         .await;
     drop((w, store));
     let conn = rusqlite::Connection::open(dir.path().join(cpor_store::sqlite::DB_FILE)).unwrap();
-    conn.execute_batch(&format!("{UNDO_DISPUTE_QUEUE} PRAGMA user_version = 6;"))
-        .unwrap();
+    conn.execute_batch(&format!(
+        "{UNDO_EVENT_TIME} {UNDO_DISPUTE_QUEUE} PRAGMA user_version = 6;"
+    ))
+    .unwrap();
     drop(conn);
     let store = SqliteStore::open(dir.path()).expect("reopen");
     let queue = store.dispute_queue(None, 10).await.unwrap();

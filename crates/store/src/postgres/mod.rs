@@ -11,8 +11,8 @@ mod tx;
 use crate::rows::micros;
 use crate::{
     Account, ClaimCursor, ClaimQuery, CommandOutcome, CommandRequest, Comment, FailingJob,
-    ImportSummary, Job, JobStats, LinkPurpose, MAX_JOB_ATTEMPTS, Page, Result, Retry, Session,
-    Store, StoreError, TokenInfo, User,
+    ImportSummary, Job, JobStats, LinkPurpose, MAX_JOB_ATTEMPTS, Page, ReportEvent, Result, Retry,
+    Session, Store, StoreError, TokenInfo, User,
 };
 use async_trait::async_trait;
 use cpor_domain::Role;
@@ -667,6 +667,17 @@ impl Store for PgStore {
 
     async fn history(&self, id: ClaimId, after_seq: u64, limit: u32) -> Result<Vec<Event>> {
         queries::events(&mut *self.conn().await?, id, after_seq, limit).await
+    }
+
+    async fn report_events(
+        &self,
+        from: Timestamp,
+        to: Timestamp,
+        org: Option<OrgId>,
+        after: Option<(Timestamp, ClaimId, u64)>,
+        limit: u32,
+    ) -> Result<Vec<ReportEvent>> {
+        queries::report_events(&mut *self.conn().await?, from, to, org, after, limit).await
     }
 
     async fn comments(

@@ -4,7 +4,7 @@ use super::error::{col, map};
 use crate::conv::{parse, parse_value};
 use crate::list;
 use crate::rows::{from_micros, micros};
-use crate::{ClaimCursor, ClaimQuery, Comment, Page, Result, User};
+use crate::{ClaimCursor, ClaimQuery, Comment, Page, ReportEvent, Result, User};
 use cpor_domain::claim::{Claim, Event, Status, Thread, Timer, TimerKind};
 use cpor_domain::jiff::Timestamp;
 use cpor_domain::jiff::civil::Date;
@@ -294,6 +294,50 @@ async fn due_queue(
         None
     };
     Ok(Page { items, next })
+}
+
+/// The events of a report (see [`crate::Store::report_events`]). Claim ids compare byte
+/// by byte (`COLLATE "C"`), as on SQLite and as their times sort.
+pub async fn report_events(
+    c: &mut PgConnection,
+    from: Timestamp,
+    to: Timestamp,
+    org: Option<OrgId>,
+    after: Option<(Timestamp, ClaimId, u64)>,
+    limit: u32,
+) -> Result<Vec<ReportEvent>> {
+    let (at, id, seq) = match after {
+        Some((t, id, seq)) => (micros(t), id.to_string(), seq as i64),
+        None => (i64::MIN, String::new(), 0),
+    };
+    let rows = sqlx::query(
+        r#"SELECT e.claim_id, c.org_id, e.seq, e.at, e.event
+           FROM claim_events e JOIN claims c ON c.id = e.claim_id COLLATE "C"
+           WHERE e.at >= $1 AND e.at < $2 AND ($3::text IS NULL OR c.org_id = $3)
+             AND (e.at, e.claim_id COLLATE "C", e.seq) > ($4, $5, $6)
+           ORDER BY e.at, e.claim_id COLLATE "C", e.seq LIMIT $7"#,
+    )
+    .bind(micros(from))
+    .bind(micros(to))
+    .bind(org.map(|o| o.to_string()))
+    .bind(at)
+    .bind(id)
+    .bind(seq)
+    .bind(i64::from(limit))
+    .fetch_all(c)
+    .await
+    .map_err(map)?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        out.push(ReportEvent {
+            claim_id: parse("claim id", &col::<String>(&r, "claim_id")?)?,
+            org_id: parse("organisation id", &col::<String>(&r, "org_id")?)?,
+            seq: col::<i64>(&r, "seq")? as u64,
+            at: from_micros(col(&r, "at")?),
+            event: serde_json::from_str(&col::<String>(&r, "event")?)?,
+        });
+    }
+    Ok(out)
 }
 
 pub async fn comments(

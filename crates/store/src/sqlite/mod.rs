@@ -12,8 +12,8 @@ mod writer;
 use crate::rows::micros;
 use crate::{
     Account, ClaimCursor, ClaimQuery, CommandOutcome, CommandRequest, Comment, FailingJob,
-    ImportSummary, Job, JobStats, LinkPurpose, MAX_JOB_ATTEMPTS, Page, Result, Retry, Session,
-    Store, StoreError, TokenInfo, User,
+    ImportSummary, Job, JobStats, LinkPurpose, MAX_JOB_ATTEMPTS, Page, ReportEvent, Result, Retry,
+    Session, Store, StoreError, TokenInfo, User,
 };
 use async_trait::async_trait;
 use cpor_domain::Role;
@@ -639,6 +639,19 @@ impl Store for SqliteStore {
     async fn history(&self, id: ClaimId, after_seq: u64, limit: u32) -> Result<Vec<Event>> {
         self.readers
             .read(move |c| queries::events(c, id, after_seq, limit))
+            .await
+    }
+
+    async fn report_events(
+        &self,
+        from: Timestamp,
+        to: Timestamp,
+        org: Option<OrgId>,
+        after: Option<(Timestamp, ClaimId, u64)>,
+        limit: u32,
+    ) -> Result<Vec<ReportEvent>> {
+        self.readers
+            .read(move |c| queries::report_events(c, from, to, org, after, limit))
             .await
     }
 

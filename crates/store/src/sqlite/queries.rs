@@ -4,7 +4,9 @@
 use crate::conv::{parse, parse_value};
 use crate::list;
 use crate::rows::{from_micros, micros};
-use crate::{ClaimCursor, ClaimQuery, Comment, FailingJob, Job, JobKind, Page, Result, User};
+use crate::{
+    ClaimCursor, ClaimQuery, Comment, FailingJob, Job, JobKind, Page, ReportEvent, Result, User,
+};
 use cpor_domain::claim::{Claim, Event, Status, Thread, Timer, TimerKind};
 use cpor_domain::jiff::Timestamp;
 use cpor_domain::keys::{AssociationKey, KeyHolder};
@@ -299,6 +301,60 @@ impl Queue {
             Queue::Disputes => crate::rows::dispute_due(c),
         }
     }
+}
+
+/// The events of a report (see [`crate::Store::report_events`]).
+pub fn report_events(
+    conn: &Connection,
+    from: Timestamp,
+    to: Timestamp,
+    org: Option<OrgId>,
+    after: Option<(Timestamp, ClaimId, u64)>,
+    limit: u32,
+) -> Result<Vec<ReportEvent>> {
+    let (at, id, seq) = match after {
+        Some((t, id, seq)) => (micros(t), id.to_string(), seq as i64),
+        None => (i64::MIN, String::new(), 0),
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT e.claim_id, c.org_id, e.seq, e.at, e.event
+         FROM claim_events e JOIN claims c ON c.id = e.claim_id
+         WHERE e.at >= ?1 AND e.at < ?2 AND (?3 IS NULL OR c.org_id = ?3)
+           AND (e.at, e.claim_id, e.seq) > (?4, ?5, ?6)
+         ORDER BY e.at, e.claim_id, e.seq LIMIT ?7",
+    )?;
+    let rows = stmt.query_map(
+        params![
+            micros(from),
+            micros(to),
+            org.map(|o| o.to_string()),
+            at,
+            id,
+            seq,
+            i64::from(limit)
+        ],
+        |r| {
+            Ok((
+                r.get::<_, String>("claim_id")?,
+                r.get::<_, String>("org_id")?,
+                r.get::<_, i64>("seq")?,
+                r.get::<_, i64>("at")?,
+                r.get::<_, String>("event")?,
+            ))
+        },
+    )?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (claim, org, seq, at, event) = row?;
+        out.push(ReportEvent {
+            claim_id: parse("claim id", &claim)?,
+            org_id: parse("organisation id", &org)?,
+            seq: seq as u64,
+            at: from_micros(at),
+            event: serde_json::from_str(&event)?,
+        });
+    }
+    Ok(out)
 }
 
 pub fn comments(

@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0005_claim_lists.sql"),
     include_str!("../../migrations/sqlite/0006_program_administration.sql"),
     include_str!("../../migrations/sqlite/0007_dispute_queue.sql"),
+    include_str!("../../migrations/sqlite/0008_event_time.sql"),
 ];
 /// The migration that adds `claims.name_key`, which [`fill_name_keys`] completes.
 const NAME_KEY_MIGRATION: usize = 5;

@@ -653,6 +653,76 @@ pub async fn the_disputes_queue_is_oldest_due_first(store: Arc<dyn Store>) {
     assert!(all.next.is_none(), "no further page after the last claim");
 }
 
+pub async fn report_events_are_read_by_time_and_organisation(store: Arc<dyn Store>) {
+    let mut w = World::new(store.clone()).await;
+    let t0 = w.now;
+    let a = w.submitted(&w.adatum, teams("A")).await; // seq 1-3 at t0
+    w.later(hours(1));
+    let t1 = w.now;
+    let b = w.submitted(&w.litware, litware_teams("B")).await; // seq 1-3 at t1
+    w.later(hours(1));
+    let t2 = w.now;
+    w.ok(&w.reviewer, a, Command::StartReview { comment: None })
+        .await; // a's seq 4 at t2
+    let c = w.create(&w.adatum, teams("C")).await; // seq 1 at t2
+    let gone = w.create(&w.litware, litware_teams("Gone")).await;
+    w.ok(&w.litware, gone, Command::Delete).await;
+    w.later(hours(1));
+    let t3 = w.now;
+    let _d = w.create(&w.litware, litware_teams("D")).await; // at t3: after the range
+    let report = |org, after, limit| {
+        let store = store.clone();
+        async move {
+            store
+                .report_events(t1, t3, org, after, limit)
+                .await
+                .unwrap()
+        }
+    };
+    let keys = |events: &[cpor_store::ReportEvent]| {
+        events
+            .iter()
+            .map(|e| (e.claim_id, e.seq))
+            .collect::<Vec<_>>()
+    };
+    let all = report(None, None, 100).await;
+    // At t2, a's event comes before c's: a's id is the older.
+    assert!(a < c);
+    assert_eq!(keys(&all), vec![(b, 1), (b, 2), (b, 3), (a, 4), (c, 1)]);
+    assert_eq!(all[0].org_id, sample::litware().id);
+    assert_eq!(all[3].org_id, sample::adatum().id);
+    assert_eq!(all[3].at, t2);
+    assert!(matches!(all[3].event.kind, EventKind::ReviewStarted { .. }));
+    assert_eq!(
+        (all[3].event.claim_id, all[3].event.seq),
+        (all[3].claim_id, all[3].seq)
+    );
+    let adatum = report(Some(sample::adatum().id), None, 100).await;
+    assert_eq!(keys(&adatum), vec![(a, 4), (c, 1)]);
+    let litware = report(Some(sample::litware().id), None, 100).await;
+    assert_eq!(keys(&litware), vec![(b, 1), (b, 2), (b, 3)]);
+    // Paging: each page resumes after the previous page's last event.
+    let mut paged = Vec::new();
+    let mut after = None;
+    loop {
+        let page = report(None, after, 2).await;
+        assert!(page.len() <= 2);
+        let Some(last) = page.last() else { break };
+        after = Some(last.position());
+        paged.extend(page);
+    }
+    assert_eq!(paged, all);
+    let first = store.report_events(t0, t1, None, None, 100).await.unwrap();
+    assert_eq!(keys(&first), vec![(a, 1), (a, 2), (a, 3)], "to is excluded");
+    assert!(
+        store
+            .report_events(t3, t3, None, None, 100)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
 pub async fn deleting_a_draft_removes_it_and_its_timers(store: Arc<dyn Store>) {
     let w = World::new(store.clone()).await;
     let id = w.create(&w.adatum, teams("Gone")).await;

@@ -244,6 +244,7 @@ macro_rules! conformance {
             claim_counts_list_every_status,
             the_review_queue_is_oldest_due_first,
             the_disputes_queue_is_oldest_due_first,
+            report_events_are_read_by_time_and_organisation,
             deleting_a_draft_removes_it_and_its_timers,
             the_directory_import_replaces_each_tenant,
             users_are_found_by_token_and_emails_are_unique,
