@@ -3,6 +3,7 @@
 //! result, never a second path to the data). Every page works without JavaScript.
 
 pub mod account;
+pub mod admin;
 pub mod assets;
 pub mod claims;
 pub mod consent;
@@ -92,6 +93,7 @@ pub fn routes(app: App, upload_limit: usize) -> Router<App> {
             post(organisation::revoke_token),
         )
         .route("/assets/{file}", get(assets::asset))
+        .merge(admin::routes())
         .layer(axum::middleware::from_fn_with_state(app, visitor_cookies))
 }
 

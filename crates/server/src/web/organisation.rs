@@ -101,8 +101,45 @@ async fn show(
         .map_err(fail)?
         .ok_or_else(|| PageError::not_found(ui))?;
     let i = &ui.i;
+    let users = user_lines(ui, Some(org_id)).await?;
+    let page = OrganisationPage {
+        ui,
+        name: org.name.to_string(),
+        locations: org
+            .locations
+            .iter()
+            .map(|l| (l.mpn_id.to_string(), l.name.clone().unwrap_or_default()))
+            .collect(),
+        users,
+        roles: role_opts(i, Side::Partner),
+        notice,
+        errors: errors
+            .iter()
+            .map(|e| {
+                (
+                    super::claims::page::field_label(&e.field, i),
+                    i.code("error", e.code.as_str()),
+                )
+            })
+            .collect(),
+        new_token,
+    };
+    let failed = !page.errors.is_empty();
+    let mut resp = render(&page)?;
+    if failed {
+        *resp.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(resp)
+}
+
+/// The users of an organisation (or of the operator, `None`) with their state and live
+/// tokens, as the organisation page and the program admin's pages show them.
+pub async fn user_lines(ui: &Ui, org: Option<OrgId>) -> Result<Vec<UserLine>, PageError> {
+    let app = &ui.app;
+    let i = &ui.i;
+    let fail = |e: cpor_store::StoreError| PageError::from_api(ui, e.into());
     let mut users = Vec::new();
-    for u in app.store.users(Some(org_id)).await.map_err(fail)? {
+    for u in app.store.users(org).await.map_err(fail)? {
         let account = app.store.account(u.id).await.map_err(fail)?;
         let disabled = account.as_ref().is_some_and(|a| a.disabled);
         let invited = account.as_ref().is_some_and(|a| a.password_hash.is_none());
@@ -142,41 +179,19 @@ async fn show(
             tokens,
         });
     }
-    let page = OrganisationPage {
-        ui,
-        name: org.name.to_string(),
-        locations: org
-            .locations
-            .iter()
-            .map(|l| (l.mpn_id.to_string(), l.name.clone().unwrap_or_default()))
-            .collect(),
-        users,
-        roles: Role::ALL
-            .iter()
-            .filter(|r| r.side() == Side::Partner)
-            .map(|r| RoleOpt {
-                value: r.as_str(),
-                label: i.code("role", r.as_str()),
-            })
-            .collect(),
-        notice,
-        errors: errors
-            .iter()
-            .map(|e| {
-                (
-                    super::claims::page::field_label(&e.field, i),
-                    i.code("error", e.code.as_str()),
-                )
-            })
-            .collect(),
-        new_token,
-    };
-    let failed = !page.errors.is_empty();
-    let mut resp = render(&page)?;
-    if failed {
-        *resp.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(resp)
+    Ok(users)
+}
+
+/// The roles of one side, for a role menu.
+pub fn role_opts(i: &super::i18n::I18n, side: Side) -> Vec<RoleOpt> {
+    Role::ALL
+        .iter()
+        .filter(|r| r.side() == side)
+        .map(|r| RoleOpt {
+            value: r.as_str(),
+            label: i.code("role", r.as_str()),
+        })
+        .collect()
 }
 
 /// A user of the admin's organisation, by the id in the path.

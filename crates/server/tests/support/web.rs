@@ -148,6 +148,16 @@ impl<'a> Visitor<'a> {
         self.go(req, path.to_string()).await
     }
 
+    /// Posts a multipart form (files and fields) as this service's own page would.
+    pub async fn post_multipart(&mut self, path: &str, form: reqwest::multipart::Form) -> Page {
+        let req = self
+            .client
+            .post(format!("{}{path}", self.app.base))
+            .header("Origin", "http://cpor.test")
+            .multipart(form);
+        self.go(req, path.to_string()).await
+    }
+
     /// Signs in as a test user ("adatum:incentives_admin").
     pub async fn sign_in(&mut self, who: &str) -> Page {
         let login = self.get("/login").await;
