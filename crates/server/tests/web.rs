@@ -846,3 +846,96 @@ async fn support_is_told_when_a_dispute_opens_once_its_mailbox_is_set() {
     );
     assert!(mail.contains(&format!("http://cpor.test/claims/{id}")));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reports_count_the_periods_events_and_their_csv_is_the_table() {
+    let t = TestApp::start().await;
+    let a = t
+        .under_review(ADMIN, m365("Reported A", "1234567", &["teams"]))
+        .await;
+    t.ok(
+        &format!("/api/v1/claims/{a}/review/request-info"),
+        "operator:reviewer",
+        serde_json::json!({"reasons": ["missing_poe"], "comment": "More."}),
+    )
+    .await;
+    t.ok(
+        &format!("/api/v1/claims/{a}/resubmit"),
+        ADMIN,
+        serde_json::json!({}),
+    )
+    .await;
+    t.ok(
+        &format!("/api/v1/claims/{a}/review/reject"),
+        "operator:reviewer",
+        serde_json::json!({"reasons": ["insufficient_poe"], "comment": "No."}),
+    )
+    .await;
+    let b = t
+        .under_review(
+            "litware:incentives_admin",
+            m365("Reported B", cpor_domain::sample::LITWARE_MPN, &["intune"]),
+        )
+        .await;
+    t.ok(
+        &format!("/api/v1/claims/{b}/review/approve"),
+        "operator:reviewer",
+        serde_json::json!({}),
+    )
+    .await;
+    let mut pia = Visitor::new(&t);
+    pia.sign_in("operator:program_admin").await;
+    let page = pia.get("/reports").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+    for section in [
+        "Claims over time",
+        "Service levels",
+        "Decisions per reviewer",
+        "Missing proof of execution",
+        "Disputes",
+    ] {
+        assert!(page.has(section), "{section}");
+    }
+    assert!(page.has("<svg class=\"chart\""));
+    let csv = pia.get("/reports/claims.csv").await;
+    let lines: Vec<&str> = csv.html.lines().collect();
+    assert_eq!(
+        lines[0],
+        "Period,Submitted,Approved,Rejected,Activated,Ended"
+    );
+    // Both claims were submitted today, one approved, one rejected.
+    assert!(lines[1].ends_with(",2,1,1,0,0"), "{}", csv.html);
+    let reasons = pia.get("/reports/reasons.csv").await;
+    assert!(
+        reasons.html.contains("Missing proof of execution,1,0"),
+        "{}",
+        reasons.html
+    );
+    assert!(
+        reasons.html.contains("Insufficient proof of execution,0,1"),
+        "{}",
+        reasons.html
+    );
+    // A partner's admin sees their own organisation only, and no reviewer's throughput.
+    let mut ines = Visitor::new(&t);
+    ines.sign_in(ADMIN).await;
+    let theirs = ines.get("/reports/claims.csv").await;
+    assert!(
+        theirs
+            .html
+            .lines()
+            .nth(1)
+            .is_some_and(|l| l.ends_with(",1,0,1,0,0")),
+        "{}",
+        theirs.html
+    );
+    assert!(!ines.get("/reports").await.has("Decisions per reviewer"));
+    assert_eq!(
+        ines.get("/reports/throughput.csv").await.status,
+        StatusCode::NOT_FOUND
+    );
+    // Reviewers have no reports.
+    let mut rui = Visitor::new(&t);
+    rui.sign_in("operator:reviewer").await;
+    assert_eq!(rui.get("/reports").await.status, StatusCode::FORBIDDEN);
+}

@@ -13,6 +13,7 @@ pub mod form;
 pub mod i18n;
 pub mod keys;
 pub mod organisation;
+pub mod reports;
 pub mod review;
 pub mod ui;
 
@@ -72,6 +73,8 @@ pub fn routes(app: App, upload_limit: usize) -> Router<App> {
         .route("/claims/{id}/{action}", post(actions::post))
         .route("/keys", get(keys::check))
         .route("/review", get(review::queue::queue))
+        .route("/reports", get(reports::pages::page))
+        .route("/reports/{file}", get(reports::pages::csv))
         .route("/organisation", get(organisation::page))
         .route("/organisation/locations", post(organisation::add_location))
         .route("/organisation/users", post(organisation::invite))
