@@ -345,7 +345,7 @@ pub async fn run(command: AdminCommand, data: &Data) -> Result<(), String> {
                     format!("{d} already was a holiday")
                 }
             );
-            Ok(())
+            recount(store.as_ref(), now).await
         }
         AdminCommand::Holiday {
             command: HolidayCommand::List,
@@ -365,7 +365,10 @@ pub async fn run(command: AdminCommand, data: &Data) -> Result<(), String> {
                 .trim()
                 .parse()
                 .map_err(|_| format!("DATE: \"{date}\" is not a date such as 2026-12-25"))?;
-            if store.remove_holiday(d).await.map_err(|e| e.to_string())? {
+            let removed = store.remove_holiday(d).await.map_err(|e| e.to_string())?;
+            // Also when it was none: a retry after a failed recount finishes the recount.
+            recount(store.as_ref(), now).await?;
+            if removed {
                 println!("{d} is no longer a holiday");
                 Ok(())
             } else {
@@ -517,7 +520,7 @@ pub async fn run(command: AdminCommand, data: &Data) -> Result<(), String> {
             }
             store.set_policy(&p).await.map_err(|e| e.to_string())?;
             print_policy(&p);
-            Ok(())
+            recount(store.as_ref(), now).await
         }
         AdminCommand::Backup { file } => {
             store.backup(&file).await.map_err(|e| e.to_string())?;
@@ -525,6 +528,18 @@ pub async fn run(command: AdminCommand, data: &Data) -> Result<(), String> {
             Ok(())
         }
     }
+}
+
+/// Deadlines follow the calendar and the policy: after a change of either, the running
+/// business-day deadlines of every claim are counted again from when they started.
+async fn recount(store: &dyn cpor_store::Store, now: Timestamp) -> Result<(), String> {
+    let moved = cpor_store::recount_deadlines(store, now)
+        .await
+        .map_err(|e| format!("recounting the claims' deadlines: {e}"))?;
+    if moved > 0 {
+        println!("deadlines of {moved} claim(s) recounted");
+    }
+    Ok(())
 }
 
 fn print_policy(p: &cpor_domain::reference::Policy) {

@@ -149,6 +149,10 @@ fn run_step(w: &mut World, ids: &mut Vec<(ClaimId, bool)>, s: &Step) {
             comment: comment("Done."),
         },
         13 | 14 => {
+            // Now and then, a holiday is added or removed first (and deadlines recounted).
+            if s.actor.is_multiple_of(4) {
+                toggle_holiday_and_recount(w, s.param);
+            }
             w.advance((s.param as i64 % 72 + 1).hours());
             w.fire_due();
             return;
@@ -177,6 +181,32 @@ fn run_step(w: &mut World, ids: &mut Vec<(ClaimId, bool)>, s: &Step) {
             w.outbox.len(),
         );
         assert!(snapshot == now, "a refused command changed the world");
+    }
+}
+
+/// A program admin adds or removes a holiday in the coming days; the system recounts
+/// every claim's deadlines, which it never refuses.
+fn toggle_holiday_and_recount(w: &mut World, param: u8) {
+    let today = w.now.to_zoned(cpor_domain::jiff::tz::TimeZone::UTC).date();
+    let day = today.checked_add((param as i64 % 10).days()).unwrap();
+    let mut holidays: Vec<_> = w.reference.calendar.holidays().copied().collect();
+    if holidays.contains(&day) {
+        holidays.retain(|d| *d != day);
+    } else {
+        holidays.push(day);
+    }
+    w.reference = cpor_domain::reference::Reference::new(
+        w.reference.catalog.clone(),
+        w.reference.programs.clone(),
+        w.reference.policy.clone(),
+        holidays,
+    )
+    .unwrap();
+    let ids: Vec<ClaimId> = w.claims.keys().copied().collect();
+    for id in ids {
+        if let Err(e) = w.run(&Actor::System, Some(id), Command::Recount) {
+            panic!("recount of {id} refused: {e}");
+        }
     }
 }
 
@@ -277,6 +307,7 @@ fn random_sequences_reach_the_interesting_states() {
         "rejected",
         "sla_breached",
         "disassociated",
+        "deadlines_recounted",
     ] {
         assert!(
             seen.contains(wanted),

@@ -50,17 +50,33 @@ pub async fn add_holiday(app: &App, date: &str, name: Option<&str>) -> ApiResult
             "A holiday's name is at most 100 characters.",
         )));
     }
-    Ok(app.store.add_holiday(date, name).await?)
+    let added = app.store.add_holiday(date, name).await?;
+    // Also when it already was one: a retry after a failed recount finishes the recount.
+    recount(app).await?;
+    Ok(added)
 }
 
 /// Removes a holiday; not found when the date is not one.
 pub async fn remove_holiday(app: &App, date: &str) -> ApiResult<()> {
     let date = parse_date("date", date).map_err(|_| ApiError::not_found("holiday"))?;
-    if app.store.remove_holiday(date).await? {
+    let removed = app.store.remove_holiday(date).await?;
+    // Also when it was none: a retry after a failed recount finishes the recount.
+    recount(app).await?;
+    if removed {
         Ok(())
     } else {
         Err(ApiError::not_found("holiday"))
     }
+}
+
+/// Deadlines follow the calendar and the policy: after a change of either, the running
+/// business-day deadlines of every claim are counted again from when they started.
+async fn recount(app: &App) -> ApiResult<()> {
+    let moved = cpor_store::recount_deadlines(app.store.as_ref(), app.clock.now()).await?;
+    if moved > 0 {
+        tracing::info!(claims = moved, "deadlines recounted");
+    }
+    Ok(())
 }
 
 // ----- policy -------------------------------------------------------------------------
@@ -200,6 +216,7 @@ pub async fn set_policy(app: &App, change: &PolicyChange) -> ApiResult<Policy> {
         return Err(ApiError::invalid(errors));
     }
     app.store.set_policy(&p).await?;
+    recount(app).await?;
     Ok(p)
 }
 

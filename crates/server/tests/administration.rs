@@ -49,6 +49,47 @@ async fn holidays_are_listed_added_and_removed() {
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 }
 
+/// A claim's review pickup due date and ETag, as its partner reads them.
+async fn pickup_due(t: &TestApp, id: &str) -> (Value, reqwest::header::HeaderValue) {
+    let r = t
+        .get(&format!("/api/v1/claims/{id}"), "adatum:incentives_admin")
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let due = r.body["deadlines"]["review_pickup_due"].clone();
+    (due, r.headers["etag"].clone())
+}
+
+/// Deadlines follow the calendar: a holiday added while a submitted claim waits for a
+/// reviewer moves its pickup due date by one business day, without a restart, and
+/// removing it moves it back; the claim's ETag stays.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_holiday_moves_a_submitted_claims_due_date() {
+    let t = TestApp::start().await;
+    let partner = "adatum:incentives_admin";
+    let id = t
+        .create(
+            partner,
+            m365("Contoso Teams", cpor_domain::sample::ADATUM_MPN, &["teams"]),
+        )
+        .await;
+    let r = t.upload(&id, partner, "sow.pdf", pdf()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    t.ok(&format!("/api/v1/claims/{id}/submit"), partner, json!({}))
+        .await;
+    // Submitted on Friday 20 November 16:00: five business days end Friday the 27th.
+    let (due, etag) = pickup_due(&t, &id).await;
+    assert_eq!(due, json!("2026-11-27T16:00:00Z"));
+    let path = "/api/v1/admin/holidays";
+    let added = call(&t, Method::POST, path, Some(json!({"date": "2026-11-24"}))).await;
+    assert_eq!(added.status, StatusCode::CREATED, "{}", added.body);
+    let (due, after) = pickup_due(&t, &id).await;
+    assert_eq!(due, json!("2026-11-30T16:00:00Z"), "one business day later");
+    assert_eq!(after, etag, "an editor's If-Match stays good");
+    let gone = call(&t, Method::DELETE, &format!("{path}/2026-11-24"), None).await;
+    assert_eq!(gone.status, StatusCode::NO_CONTENT);
+    assert_eq!(pickup_due(&t, &id).await.0, json!("2026-11-27T16:00:00Z"));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_policy_is_read_and_changed_and_bad_settings_are_named() {
     let t = TestApp::start().await;

@@ -9,11 +9,13 @@ mod conv;
 mod error;
 mod list;
 pub mod postgres;
+mod recount;
 mod rows;
 pub mod sqlite;
 mod types;
 
 pub use error::{BoxError, Result, StoreError};
+pub use recount::recount_deadlines;
 pub use types::*;
 
 use async_trait::async_trait;

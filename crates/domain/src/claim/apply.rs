@@ -45,6 +45,8 @@ pub fn apply(state: Option<Claim>, event: &Event) -> Option<Claim> {
     c.version = event.seq;
     if !event.kind.is_background() {
         c.etag = event.seq;
+    }
+    if event.kind.moves_updated_at() {
         c.updated_at = event.at;
     }
     let at = event.at;
@@ -66,12 +68,13 @@ pub fn apply(state: Option<Claim>, event: &Event) -> Option<Claim> {
             c.submitted_at = Some(at);
             c.breached.clear();
             c.deadlines.review_pickup_due = Some(*review_pickup_due);
+            c.deadlines.running_since = Some(at);
         }
         EventKind::ReviewStarted {
             review_decision_due,
             ..
         } => {
-            under_review(&mut c, *review_decision_due);
+            under_review(&mut c, *review_decision_due, at);
         }
         EventKind::Taken { reviewer, .. } => c.reviewer = Some(reviewer.clone()),
         EventKind::InformationRequested {
@@ -85,12 +88,13 @@ pub fn apply(state: Option<Claim>, event: &Event) -> Option<Claim> {
             c.deadlines.review_decision_due = None;
             c.deadlines.partner_response_due = Some(*partner_response_due);
             c.deadlines.partner_response_reminder = *reminder_due;
+            c.deadlines.running_since = Some(at);
             c.reminder_sent = false;
         }
         EventKind::Resubmitted {
             review_decision_due,
             ..
-        } => under_review(&mut c, *review_decision_due),
+        } => under_review(&mut c, *review_decision_due, at),
         EventKind::Approved {
             consent_window_end,
             consent_token_hash,
@@ -163,8 +167,19 @@ pub fn apply(state: Option<Claim>, event: &Event) -> Option<Claim> {
                 d.resolution_comment = Some(comment.clone());
             }
             if let Some(due) = review_decision_due {
-                under_review(&mut c, *due);
+                under_review(&mut c, *due, at);
             }
+        }
+        EventKind::DeadlinesRecounted {
+            review_pickup_due,
+            review_decision_due,
+            partner_response_due,
+            partner_response_reminder,
+        } => {
+            c.deadlines.review_pickup_due = *review_pickup_due;
+            c.deadlines.review_decision_due = *review_decision_due;
+            c.deadlines.partner_response_due = *partner_response_due;
+            c.deadlines.partner_response_reminder = *partner_response_reminder;
         }
     }
     Some(c)
@@ -175,10 +190,12 @@ fn clear_review_deadlines(c: &mut Claim) {
     c.deadlines.review_decision_due = None;
     c.deadlines.partner_response_due = None;
     c.deadlines.partner_response_reminder = None;
+    c.deadlines.running_since = None;
 }
 
-fn under_review(c: &mut Claim, decision_due: jiff::Timestamp) {
+fn under_review(c: &mut Claim, decision_due: jiff::Timestamp, since: jiff::Timestamp) {
     clear_review_deadlines(c);
+    c.deadlines.running_since = Some(since);
     c.status = Status::UnderReview;
     c.reasons.clear();
     c.breached.clear();

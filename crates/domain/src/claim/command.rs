@@ -139,6 +139,9 @@ pub enum Command {
         template: Template,
         to: Email,
     },
+    /// The holidays or the policy changed: count the running business-day deadlines
+    /// again from when they started. Changes nothing when none runs or none moves.
+    Recount,
 }
 
 impl Command {
@@ -167,6 +170,7 @@ impl Command {
             Command::Supersede { .. } => "supersede",
             Command::Fire(_) => "fire_timer",
             Command::RecordEmail { .. } => "record_email",
+            Command::Recount => "recount",
         }
     }
 

@@ -195,6 +195,15 @@ pub enum EventKind {
         template: super::Template,
         to: Email,
     },
+    /// The holidays or the policy changed: the running business-day deadlines, counted
+    /// again from when they started, are now these (each as the claim's `deadlines`
+    /// field of the same name; none when not running).
+    DeadlinesRecounted {
+        review_pickup_due: Option<Timestamp>,
+        review_decision_due: Option<Timestamp>,
+        partner_response_due: Option<Timestamp>,
+        partner_response_reminder: Option<Timestamp>,
+    },
 }
 
 impl EventKind {
@@ -228,18 +237,22 @@ impl EventKind {
             EventKind::DisputeStarted { .. } => "dispute_started",
             EventKind::DisputeResolved { .. } => "dispute_resolved",
             EventKind::EmailSent { .. } => "email_sent",
+            EventKind::DeadlinesRecounted { .. } => "deadlines_recounted",
         }
     }
 
     /// Whether the event only records something that happened around the claim (an
-    /// e-mail delivered, an SLA breached, the partner's reminder sent) without changing
-    /// anything a client edits or acts on: such an event does not move the claim's `etag`
-    /// nor its `updated_at`. When adding an event kind, decide here.
+    /// e-mail delivered, an SLA breached, the partner's reminder sent, deadlines recounted
+    /// after a calendar or policy change) without changing anything a client edits or
+    /// acts on: such an event does not move the claim's `etag`, nor (except a recount,
+    /// see [`EventKind::moves_updated_at`]) its `updated_at`. When adding an event kind,
+    /// decide here.
     pub fn is_background(&self) -> bool {
         match self {
             EventKind::EmailSent { .. }
             | EventKind::SlaBreached { .. }
-            | EventKind::ResponseReminderDue { .. } => true,
+            | EventKind::ResponseReminderDue { .. }
+            | EventKind::DeadlinesRecounted { .. } => true,
             EventKind::Created { .. }
             | EventKind::Edited { .. }
             | EventKind::PoeAdded { .. }
@@ -265,6 +278,13 @@ impl EventKind {
             | EventKind::DisputeStarted { .. }
             | EventKind::DisputeResolved { .. } => false,
         }
+    }
+
+    /// Whether the event moves the claim's `updated_at` (its last change users see): every
+    /// event that is not background, and a recount of deadlines, because partners see
+    /// the due dates move (while their `If-Match` stays good: the `etag` stays).
+    pub fn moves_updated_at(&self) -> bool {
+        !self.is_background() || matches!(self, EventKind::DeadlinesRecounted { .. })
     }
 
     /// The event's details as users may see them: its JSON without the type tag and

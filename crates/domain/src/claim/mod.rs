@@ -81,6 +81,13 @@ pub struct Deadlines {
     /// One business day before `partner_response_due`: the partner is reminded then.
     pub partner_response_reminder: Option<Timestamp>,
     pub consent_window_end: Option<Timestamp>,
+    /// When the running business-day window of the claim's status started (submission,
+    /// start of review, resubmission, upheld dispute, request for information): a recount
+    /// ([`Command::Recount`]) counts the window again from here on the current calendar
+    /// and policy. Cleared with the review deadlines; none in states stored before it was
+    /// kept (replaying the claim's events rebuilds it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub running_since: Option<Timestamp>,
 }
 
 /// The reviewer who took a claim, by id and by the name shown in queues.

@@ -228,6 +228,7 @@ event-dispute_opened = Dispute opened
 event-dispute_started = Dispute taken by support
 event-dispute_resolved = Dispute resolved
 event-email_sent = E-mail sent
+event-deadlines_recounted = Deadlines recounted on the program calendar
 
 error-required = This is required.
 error-invalid_format = This is not in the expected format.

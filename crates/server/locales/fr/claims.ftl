@@ -228,6 +228,7 @@ event-dispute_opened = Contestation ouverte
 event-dispute_started = Contestation prise en charge par le support
 event-dispute_resolved = Contestation résolue
 event-email_sent = E-mail envoyé
+event-deadlines_recounted = Échéances recalculées selon le calendrier du programme
 
 error-required = Ce champ est obligatoire.
 error-invalid_format = Le format n’est pas celui attendu.

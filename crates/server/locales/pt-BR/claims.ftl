@@ -228,6 +228,7 @@ event-dispute_opened = Contestação aberta
 event-dispute_started = Contestação assumida pelo suporte
 event-dispute_resolved = Contestação resolvida
 event-email_sent = E-mail enviado
+event-deadlines_recounted = Prazos recalculados pelo calendário do programa
 
 error-required = Este campo é obrigatório.
 error-invalid_format = Isto não está no formato esperado.

@@ -228,6 +228,7 @@ event-dispute_opened = Bestridande registrerat
 event-dispute_started = Bestridandet har tagits upp av supporten
 event-dispute_resolved = Bestridandet har avgjorts
 event-email_sent = E-post skickad
+event-deadlines_recounted = Tidsfrister omräknade efter programmets kalender
 
 error-required = Det här är obligatoriskt.
 error-invalid_format = Det här har inte det förväntade formatet.

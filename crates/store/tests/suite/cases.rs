@@ -723,6 +723,124 @@ pub async fn report_events_are_read_by_time_and_organisation(store: Arc<dyn Stor
     );
 }
 
+pub async fn a_holiday_moves_running_deadlines_when_recounted(store: Arc<dyn Store>) {
+    let w = World::new(store.clone()).await;
+    let t = |s: &str| s.parse::<Timestamp>().unwrap();
+    // Monday 2 November, 10:00: every window of five business days ends Monday the 9th.
+    let submitted = w.submitted(&w.adatum, teams("Submitted")).await;
+    let reviewed = w
+        .under_review(&w.litware, litware_teams("Under review"))
+        .await;
+    let asked = w
+        .under_review(
+            &w.adatum,
+            sample::m365_claim("Asked", sample::ADATUM_MPN, &["intune"]),
+        )
+        .await;
+    w.ok(
+        &w.reviewer,
+        asked,
+        Command::RequestInformation {
+            reasons: vec!["missing_customer_signature".into()],
+            comment: Some(CommentBody::parse("Please sign.").unwrap()),
+        },
+    )
+    .await;
+    let approved = w
+        .approved(
+            &w.adatum,
+            sample::m365_claim("Approved", sample::ADATUM_MPN, &["onedrive"]),
+        )
+        .await;
+    let draft = w.create(&w.adatum, teams("Draft")).await;
+    let before = |id| {
+        let store = store.clone();
+        async move { store.claim(id).await.unwrap().unwrap() }
+    };
+    let (approved_before, draft_before) = (before(approved).await, before(draft).await);
+    let submitted_before = before(submitted).await;
+    assert_eq!(
+        cpor_store::recount_deadlines(store.as_ref(), w.now)
+            .await
+            .unwrap(),
+        0,
+        "nothing moves while the calendar is as it was"
+    );
+
+    store
+        .add_holiday(date(2026, 11, 4), Some("Holiday"))
+        .await
+        .unwrap();
+    let later = w.now.checked_add(hours(1)).unwrap();
+    assert_eq!(
+        cpor_store::recount_deadlines(store.as_ref(), later)
+            .await
+            .unwrap(),
+        3
+    );
+    let timers = |id| {
+        let store = store.clone();
+        async move {
+            store
+                .pending_timers(id)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|t| (t.kind, t.due))
+                .collect::<Vec<_>>()
+        }
+    };
+    let c = before(submitted).await;
+    assert_eq!(
+        c.deadlines.review_pickup_due,
+        Some(t("2026-11-10T10:00:00Z"))
+    );
+    assert_eq!(c.etag, submitted_before.etag, "the ETag stays");
+    assert_eq!(c.updated_at, later);
+    assert_eq!(
+        timers(submitted).await,
+        vec![(TimerKind::ReviewPickupSla, t("2026-11-10T10:00:00Z"))]
+    );
+    let history = store.history(submitted, 0, 100).await.unwrap();
+    assert_eq!(
+        history.last().map(|e| e.kind.type_name()),
+        Some("deadlines_recounted")
+    );
+    assert_eq!(replay(&history).as_ref(), Some(&c));
+    assert_eq!(
+        before(reviewed).await.deadlines.review_decision_due,
+        Some(t("2026-11-10T10:00:00Z"))
+    );
+    assert_eq!(
+        timers(reviewed).await,
+        vec![(TimerKind::ReviewDecisionSla, t("2026-11-10T10:00:00Z"))]
+    );
+    assert_eq!(
+        timers(asked).await,
+        vec![
+            (
+                TimerKind::PartnerResponseReminder,
+                t("2026-11-09T10:00:00Z")
+            ),
+            (TimerKind::PartnerResponseWindow, t("2026-11-10T10:00:00Z")),
+        ]
+    );
+    assert_eq!(before(approved).await, approved_before);
+    assert_eq!(before(draft).await, draft_before);
+
+    store.remove_holiday(date(2026, 11, 4)).await.unwrap();
+    assert_eq!(
+        cpor_store::recount_deadlines(store.as_ref(), later)
+            .await
+            .unwrap(),
+        3
+    );
+    assert_eq!(
+        timers(submitted).await,
+        vec![(TimerKind::ReviewPickupSla, t("2026-11-09T10:00:00Z"))]
+    );
+}
+
 pub async fn deleting_a_draft_removes_it_and_its_timers(store: Arc<dyn Store>) {
     let w = World::new(store.clone()).await;
     let id = w.create(&w.adatum, teams("Gone")).await;

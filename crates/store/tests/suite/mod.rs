@@ -245,6 +245,7 @@ macro_rules! conformance {
             the_review_queue_is_oldest_due_first,
             the_disputes_queue_is_oldest_due_first,
             report_events_are_read_by_time_and_organisation,
+            a_holiday_moves_running_deadlines_when_recounted,
             deleting_a_draft_removes_it_and_its_timers,
             the_directory_import_replaces_each_tenant,
             users_are_found_by_token_and_emails_are_unique,

@@ -126,7 +126,7 @@ impl Command {
             }
             Command::CustomerDecline { .. } => Allowed::Customer,
             Command::Supersede { .. } => Allowed::ReviewerOrSystem,
-            Command::Fire(_) | Command::RecordEmail { .. } => Allowed::System,
+            Command::Fire(_) | Command::RecordEmail { .. } | Command::Recount => Allowed::System,
         }
     }
 }
@@ -211,6 +211,7 @@ fn refused(cmd: &Command) -> &'static str {
         Command::Supersede { .. } => "superseded",
         Command::Fire(_) => "moved on by a deadline",
         Command::RecordEmail { .. } => "e-mailed about",
+        Command::Recount => "given recounted deadlines",
     }
 }
 
@@ -277,6 +278,7 @@ pub fn decide(
             template: *template,
             to: to.clone(),
         })),
+        Command::Recount => review::recount(claim, ctx),
         Command::OpenDispute(input) => dispute::open(claim, input, cmd, ctx),
         Command::StartDispute { comment } => dispute::start(claim, comment),
         Command::ResolveDispute { outcome, comment } => {

@@ -10,6 +10,7 @@ use crate::claim::{
 use crate::error::{DomainError, ErrorCode, FieldError};
 use crate::keys::AssociationKey;
 use crate::values::{ClaimId, CommentBody};
+use jiff::Timestamp;
 
 fn required_comment(
     comment: &Option<CommentBody>,
@@ -108,15 +109,79 @@ pub(super) fn request_information(
 ) -> Result<Decision, DomainError> {
     require_status(claim, &[Status::UnderReview], cmd)?;
     let (reasons, comment) = reasons_and_comment(reasons, comment, ACTION_REASONS)?;
+    let (partner_response_due, reminder_due) = partner_response(ctx.now, ctx);
+    Ok(Decision::one(EventKind::InformationRequested {
+        reasons,
+        comment,
+        partner_response_due,
+        reminder_due,
+    }))
+}
+
+/// The partner response window started at `since`: its end, and the reminder one
+/// business day before (none when the window is one day).
+fn partner_response(since: Timestamp, ctx: &Context) -> (Timestamp, Option<Timestamp>) {
     let (cal, days) = (
         &ctx.reference.calendar,
         ctx.reference.policy.partner_response_days,
     );
-    Ok(Decision::one(EventKind::InformationRequested {
-        reasons,
-        comment,
-        partner_response_due: cal.add_business_days(ctx.now, days),
-        reminder_due: (days >= 2).then(|| cal.add_business_days(ctx.now, days - 1)),
+    (
+        cal.add_business_days(since, days),
+        (days >= 2).then(|| cal.add_business_days(since, days - 1)),
+    )
+}
+
+/// Counts the running business-day deadlines again from when they started, on the
+/// current calendar and policy: review pickup (submitted), review decision (under
+/// review), partner response and its reminder (partner action required). An event only
+/// when a due time moves; nothing for a claim with no running window, or whose start is
+/// unknown (a state stored before starts were kept, but for a submitted claim, whose
+/// window started at its submission).
+pub(super) fn recount(claim: &Claim, ctx: &Context) -> Result<Decision, DomainError> {
+    let d = &claim.deadlines;
+    let since = d.running_since.or(match claim.status {
+        Status::Submitted => claim.submitted_at,
+        _ => None,
+    });
+    let Some(since) = since else {
+        return Ok(Decision::default());
+    };
+    let (cal, policy) = (&ctx.reference.calendar, &ctx.reference.policy);
+    let current = (
+        d.review_pickup_due,
+        d.review_decision_due,
+        d.partner_response_due,
+        d.partner_response_reminder,
+    );
+    let recounted = match claim.status {
+        Status::Submitted => (
+            Some(cal.add_business_days(since, policy.review_pickup_days)),
+            None,
+            None,
+            None,
+        ),
+        Status::UnderReview => (
+            None,
+            Some(cal.add_business_days(since, policy.review_decision_days)),
+            None,
+            None,
+        ),
+        Status::PartnerActionRequired => {
+            let (due, reminder) = partner_response(since, ctx);
+            (None, None, Some(due), reminder)
+        }
+        _ => return Ok(Decision::default()),
+    };
+    if recounted == current {
+        return Ok(Decision::default());
+    }
+    let (review_pickup_due, review_decision_due, partner_response_due, partner_response_reminder) =
+        recounted;
+    Ok(Decision::one(EventKind::DeadlinesRecounted {
+        review_pickup_due,
+        review_decision_due,
+        partner_response_due,
+        partner_response_reminder,
     }))
 }
 

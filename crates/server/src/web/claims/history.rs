@@ -183,6 +183,19 @@ impl HistoryRow {
                 i.code("outcome", outcome.as_str()),
                 i.t1("history-comment", "text", c),
             ],
+            EventKind::DeadlinesRecounted {
+                review_pickup_due,
+                review_decision_due,
+                partner_response_due,
+                ..
+            } => [
+                ("deadline-review-pickup", review_pickup_due),
+                ("deadline-review-decision", review_decision_due),
+                ("deadline-partner-response", partner_response_due),
+            ]
+            .into_iter()
+            .filter_map(|(key, t)| t.as_ref().map(|t| due(key, t)))
+            .collect(),
             EventKind::EmailSent { template, to } => {
                 vec![format!("{} → {to}", i.code("email", template.as_str()))]
             }
