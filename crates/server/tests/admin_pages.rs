@@ -360,3 +360,250 @@ async fn only_program_admins_see_the_admin_pages() {
     let holidays = t.get("/api/v1/admin/holidays", PROGRAM_ADMIN).await;
     assert_eq!(holidays.body, json!([]));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn organisations_locations_users_and_tokens_are_managed_from_their_pages() {
+    let t = TestApp::start().await;
+    let (mut v, page) = admin(&t).await;
+    let csrf = page.csrf();
+
+    // A new organisation with its first location; a taken MPN ID is refused beside it.
+    let taken = v
+        .post(
+            "/admin/organisations",
+            &[
+                ("_csrf", &csrf),
+                ("name", "Fabrikam"),
+                ("mpn_id", sample::ADATUM_MPN),
+            ],
+        )
+        .await;
+    assert_eq!(
+        taken.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        taken.html
+    );
+    assert!(taken.has("id=\"org-mpn_id-error\""), "{}", taken.html);
+    let created = v
+        .post(
+            "/admin/organisations",
+            &[
+                ("_csrf", &csrf),
+                ("name", "Fabrikam"),
+                ("mpn_id", "9876543"),
+                ("location_name", "Oslo"),
+            ],
+        )
+        .await;
+    assert!(
+        created.url.contains("notice=organisation_created"),
+        "{}",
+        created.url
+    );
+    assert!(
+        created.has("<h1>Fabrikam</h1>") && created.has("9876543"),
+        "{}",
+        created.html
+    );
+
+    // A location that claims name cannot be removed; an unused one can.
+    let adatum = sample::adatum().id.to_string();
+    t.create(
+        "adatum:incentives_admin",
+        m365("Uses the first", sample::ADATUM_MPN, &["teams"]),
+    )
+    .await;
+    let in_use = v
+        .post(
+            &format!(
+                "/admin/organisations/{adatum}/locations/{}/remove",
+                sample::ADATUM_MPN
+            ),
+            &[("_csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(in_use.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        in_use.has(&format!(
+            "id=\"location-{}-error\">Claims name this MPN ID",
+            sample::ADATUM_MPN
+        )),
+        "{}",
+        in_use.html
+    );
+    let removed = v
+        .post(
+            &format!(
+                "/admin/organisations/{adatum}/locations/{}/remove",
+                sample::ADATUM_MPN_2
+            ),
+            &[("_csrf", &csrf)],
+        )
+        .await;
+    assert!(
+        removed.url.contains("notice=location_removed"),
+        "{}",
+        removed.url
+    );
+    let org = t
+        .get(
+            &format!("/api/v1/admin/organisations/{adatum}"),
+            PROGRAM_ADMIN,
+        )
+        .await;
+    assert_eq!(
+        org.body["locations"].as_array().unwrap().len(),
+        1,
+        "{}",
+        org.body
+    );
+
+    // The operator's users: invite with an operator role only, change the role, disable.
+    let partner_role = v
+        .post(
+            "/admin/organisations/operator/users",
+            &[
+                ("_csrf", &csrf),
+                ("name", "Rui"),
+                ("email", "rui@operator.example"),
+                ("role", "global_admin"),
+            ],
+        )
+        .await;
+    assert_eq!(partner_role.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        partner_role.has("id=\"invite-role-error\""),
+        "{}",
+        partner_role.html
+    );
+    let invited = v
+        .post(
+            "/admin/organisations/operator/users",
+            &[
+                ("_csrf", &csrf),
+                ("name", "Rui"),
+                ("email", "rui@operator.example"),
+                ("role", "reviewer"),
+            ],
+        )
+        .await;
+    assert!(
+        invited.url.contains("notice=user_invited"),
+        "{}",
+        invited.url
+    );
+    assert!(invited.has("rui@operator.example"));
+    let users = t
+        .get("/api/v1/admin/organisations/operator/users", PROGRAM_ADMIN)
+        .await;
+    let rui = users
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["email"] == "rui@operator.example")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    v.post(
+        &format!("/admin/users/{rui}/role"),
+        &[("_csrf", &csrf), ("role", "support_agent")],
+    )
+    .await;
+    let disabled = v
+        .post(
+            &format!("/admin/users/{rui}/disabled"),
+            &[("_csrf", &csrf), ("disabled", "true")],
+        )
+        .await;
+    assert!(
+        disabled.url.starts_with("/admin/organisations/operator"),
+        "{}",
+        disabled.url
+    );
+    let rui_now = t
+        .get("/api/v1/admin/organisations/operator/users", PROGRAM_ADMIN)
+        .await;
+    let rui_now = rui_now
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["id"] == rui.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(rui_now["role"], "support_agent");
+    assert_eq!(rui_now["disabled"], true);
+
+    // A program admin cannot disable themself: said beside their row.
+    let me = users
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["role"] == "program_admin")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let myself = v
+        .post(
+            &format!("/admin/users/{me}/disabled"),
+            &[("_csrf", &csrf), ("disabled", "true")],
+        )
+        .await;
+    assert_eq!(myself.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        myself.has(&format!(
+            "id=\"user-{me}-error\">You cannot disable yourself."
+        )),
+        "{}",
+        myself.html
+    );
+
+    // A partner user's token, revoked from the organisation's page, stops working.
+    let litware = sample::litware().id.to_string();
+    let partners = t
+        .get(
+            &format!("/api/v1/admin/organisations/{litware}/users"),
+            PROGRAM_ADMIN,
+        )
+        .await;
+    let user = partners
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["role"] == "incentives_admin")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let tokens = t
+        .get(&format!("/api/v1/admin/users/{user}/tokens"), PROGRAM_ADMIN)
+        .await;
+    let token = tokens.body[0]["id"].as_str().unwrap().to_string();
+    let page = v.get(&format!("/admin/organisations/{litware}")).await;
+    assert!(
+        page.has(&format!(
+            "action=\"/admin/users/{user}/tokens/{token}/revoke\""
+        )),
+        "{}",
+        page.html
+    );
+    let revoked = v
+        .post(
+            &format!("/admin/users/{user}/tokens/{token}/revoke"),
+            &[("_csrf", &csrf)],
+        )
+        .await;
+    assert!(
+        revoked.url.contains("notice=token_revoked"),
+        "{}",
+        revoked.url
+    );
+    let api = t.get("/api/v1/claims", "litware:incentives_admin").await;
+    assert_eq!(api.status, StatusCode::UNAUTHORIZED);
+}
