@@ -350,7 +350,11 @@ async fn arbitration_between_two_organisations_supersedes_the_previous_holder() 
         )
         .await;
     assert_eq!(unconfirmed.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(unconfirmed.has_error("confirm", "required"), "{}", unconfirmed.body);
+    assert!(
+        unconfirmed.has_error("confirm", "required"),
+        "{}",
+        unconfirmed.body
+    );
     t.ok(
         &format!("/api/v1/claims/{second}/review/approve"),
         REVIEWER,

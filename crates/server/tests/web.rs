@@ -939,3 +939,65 @@ async fn reports_count_the_periods_events_and_their_csv_is_the_table() {
     rui.sign_in("operator:reviewer").await;
     assert_eq!(rui.get("/reports").await.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn support_works_a_dispute_from_its_queue_and_upholding_reopens_the_review() {
+    let t = TestApp::start().await;
+    let id = t
+        .under_review(ADMIN, m365("Contested rejection", "1234567", &["teams"]))
+        .await;
+    t.ok(
+        &format!("/api/v1/claims/{id}/review/reject"),
+        "operator:reviewer",
+        serde_json::json!({"reasons": ["insufficient_poe"], "comment": "Unsigned."}),
+    )
+    .await;
+    t.ok(
+        &format!("/api/v1/claims/{id}/dispute"),
+        ADMIN,
+        serde_json::json!({"details": "Signed on page 3."}),
+    )
+    .await;
+    let mut sara = Visitor::new(&t);
+    sara.sign_in("operator:support_agent").await;
+    let queue = sara.get("/disputes").await;
+    assert_eq!(queue.status, StatusCode::OK);
+    assert!(
+        queue.has("Contested rejection") && queue.has(">Open<") && queue.has(">On time<"),
+        "{}",
+        queue.html
+    );
+    let page = sara.get(&format!("/claims/{id}")).await;
+    let csrf = page.csrf();
+    sara.post(
+        &format!("/claims/{id}/dispute/start"),
+        &[("_csrf", &csrf), ("comment", "Looking at it.")],
+    )
+    .await;
+    assert!(sara.get("/disputes").await.has(">In progress<"));
+    // Resolving needs a comment; with one, upheld sends the claim back to review.
+    let refused = sara
+        .post(
+            &format!("/claims/{id}/dispute/resolve"),
+            &[("_csrf", &csrf), ("outcome", "upheld")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    sara.post(
+        &format!("/claims/{id}/dispute/resolve"),
+        &[
+            ("_csrf", &csrf),
+            ("outcome", "upheld"),
+            ("comment", "The signature is there."),
+        ],
+    )
+    .await;
+    assert_eq!(t.claim(&id).await["status"], "under_review");
+    assert!(
+        !sara.get("/disputes").await.has("Contested rejection"),
+        "resolved disputes leave the queue"
+    );
+    let mut rui = Visitor::new(&t);
+    rui.sign_in("operator:reviewer").await;
+    assert_eq!(rui.get("/disputes").await.status, StatusCode::FORBIDDEN);
+}

@@ -73,6 +73,7 @@ pub fn routes(app: App, upload_limit: usize) -> Router<App> {
         .route("/claims/{id}/{action}", post(actions::post))
         .route("/keys", get(keys::check))
         .route("/review", get(review::queue::queue))
+        .route("/disputes", get(review::disputes::queue))
         .route("/reports", get(reports::pages::page))
         .route("/reports/{file}", get(reports::pages::csv))
         .route("/organisation", get(organisation::page))
