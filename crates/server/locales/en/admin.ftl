@@ -7,7 +7,7 @@ admin-date-hint = (YYYY-MM-DD)
 admin-mpn-id-hint = (6 to 10 digits)
 
 admin-holidays-heading = Holidays
-admin-holidays-help = Business days are Monday to Friday except these dates, in the operator's time zone. Deadlines already set keep their dates.
+admin-holidays-help = Business days are Monday to Friday except these dates, in the operator's time zone. After each change the running review and partner-response deadlines are counted again from when they started.
 admin-holidays-none = No holidays yet.
 admin-holiday-date = Date
 admin-holiday-name = Name
@@ -15,7 +15,7 @@ admin-holiday-add = Add the holiday
 admin-holiday-remove = Remove
 
 admin-policy-heading = Policy
-admin-policy-help = These settings apply from the next request, in every process. Deadlines already set keep their dates.
+admin-policy-help = These settings apply from the next request, in every process. After a change the running review and partner-response deadlines are counted again from when they started; other deadlines keep their dates.
 admin-policy-save = Save the policy
 policy-review_pickup_days = Review pickup SLA (business days)
 policy-review_decision_days = Review decision SLA (business days)

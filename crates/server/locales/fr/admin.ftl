@@ -7,7 +7,7 @@ admin-date-hint = (AAAA-MM-JJ)
 admin-mpn-id-hint = (6 à 10 chiffres)
 
 admin-holidays-heading = Jours fériés
-admin-holidays-help = Les jours ouvrés vont du lundi au vendredi, sauf ces dates, dans le fuseau horaire de l’opérateur. Les échéances déjà fixées gardent leur date.
+admin-holidays-help = Les jours ouvrés vont du lundi au vendredi, sauf ces dates, dans le fuseau horaire de l’opérateur. Après chaque changement, les échéances de révision et de réponse du partenaire en cours sont recalculées depuis leur début.
 admin-holidays-none = Aucun jour férié pour l’instant.
 admin-holiday-date = Date
 admin-holiday-name = Nom
@@ -15,7 +15,7 @@ admin-holiday-add = Ajouter le jour férié
 admin-holiday-remove = Supprimer
 
 admin-policy-heading = Règles
-admin-policy-help = Ces réglages s’appliquent dès la requête suivante, dans chaque processus. Les échéances déjà fixées gardent leur date.
+admin-policy-help = Ces réglages s’appliquent dès la requête suivante, dans chaque processus. Après un changement, les échéances de révision et de réponse du partenaire en cours sont recalculées depuis leur début ; les autres échéances gardent leur date.
 admin-policy-save = Enregistrer les règles
 policy-review_pickup_days = SLA de prise en charge de la révision (jours ouvrés)
 policy-review_decision_days = SLA de décision de la révision (jours ouvrés)

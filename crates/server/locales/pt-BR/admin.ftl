@@ -7,7 +7,7 @@ admin-date-hint = (AAAA-MM-DD)
 admin-mpn-id-hint = (6 a 10 dígitos)
 
 admin-holidays-heading = Feriados
-admin-holidays-help = Os dias úteis vão de segunda a sexta-feira, exceto estas datas, no fuso horário do operador. Os prazos já definidos mantêm suas datas.
+admin-holidays-help = Os dias úteis vão de segunda a sexta-feira, exceto estas datas, no fuso horário do operador. Depois de cada mudança, os prazos de análise e de resposta do parceiro em andamento são recontados desde o início.
 admin-holidays-none = Nenhum feriado ainda.
 admin-holiday-date = Data
 admin-holiday-name = Nome
@@ -15,7 +15,7 @@ admin-holiday-add = Adicionar o feriado
 admin-holiday-remove = Remover
 
 admin-policy-heading = Política
-admin-policy-help = Estas configurações valem a partir da próxima solicitação, em todos os processos. Os prazos já definidos mantêm suas datas.
+admin-policy-help = Estas configurações valem a partir da próxima solicitação, em todos os processos. Depois de uma mudança, os prazos de análise e de resposta do parceiro em andamento são recontados desde o início; os demais prazos mantêm suas datas.
 admin-policy-save = Salvar a política
 policy-review_pickup_days = SLA de início da análise (dias úteis)
 policy-review_decision_days = SLA de decisão da análise (dias úteis)

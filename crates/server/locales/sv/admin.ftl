@@ -7,7 +7,7 @@ admin-date-hint = (ÅÅÅÅ-MM-DD)
 admin-mpn-id-hint = (6 till 10 siffror)
 
 admin-holidays-heading = Helgdagar
-admin-holidays-help = Arbetsdagar är måndag till fredag utom dessa datum, i operatörens tidszon. Tidsfrister som redan är satta behåller sina datum.
+admin-holidays-help = Arbetsdagar är måndag till fredag utom dessa datum, i operatörens tidszon. Efter varje ändring räknas pågående tidsfrister för granskning och partnerns svar om från sin start.
 admin-holidays-none = Inga helgdagar ännu.
 admin-holiday-date = Datum
 admin-holiday-name = Namn
@@ -15,7 +15,7 @@ admin-holiday-add = Lägg till helgdagen
 admin-holiday-remove = Ta bort
 
 admin-policy-heading = Policy
-admin-policy-help = Inställningarna gäller från nästa begäran, i varje process. Tidsfrister som redan är satta behåller sina datum.
+admin-policy-help = Inställningarna gäller från nästa begäran, i varje process. Efter en ändring räknas pågående tidsfrister för granskning och partnerns svar om från sin start; andra tidsfrister behåller sina datum.
 admin-policy-save = Spara policyn
 policy-review_pickup_days = SLA för att påbörja granskning (arbetsdagar)
 policy-review_decision_days = SLA för granskningsbeslut (arbetsdagar)
