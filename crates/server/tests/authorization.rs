@@ -169,6 +169,13 @@ async fn every_route_answers_every_role_as_spec_section_1_says() {
         ),
         route(
             Method::POST,
+            format!("{c}/review/take"),
+            Some(json!({})),
+            REVIEWERS,
+            true,
+        ),
+        route(
+            Method::POST,
             format!("{c}/review/request-info"),
             Some(json!({"reasons": ["missing_poe"], "comment": "x"})),
             REVIEWERS,

@@ -286,6 +286,29 @@ comment_transition!(
     start_review, "/api/v1/claims/{id}/review/start", "review/start", StartReview
 );
 
+/// Reviewer: take the claim (it becomes theirs to work on). Taking a claim another
+/// reviewer has needs `over: true`.
+#[utoipa::path(post, path = "/api/v1/claims/{id}/review/take", tag = "lifecycle", request_body = super::dto::TakeBody,
+    responses((status = 200, body = ClaimView), (status = 409, body = crate::error::Problem)))]
+pub async fn take(
+    State(app): State<App>,
+    who: Principal,
+    ClaimPath(id): ClaimPath,
+    headers: HeaderMap,
+    body: JsonBody<super::dto::TakeBody>,
+) -> ApiResult<Response> {
+    transition(
+        app,
+        who,
+        id,
+        headers,
+        body,
+        "review/take",
+        |b: super::dto::TakeBody| Ok(Command::Take { over: b.over }),
+    )
+    .await
+}
+
 fn reasons_command(b: ReasonsBody, request: bool) -> ApiResult<Command> {
     let mut errors = Vec::new();
     let comment = optional_comment(b.comment, &mut errors);

@@ -114,6 +114,8 @@ pub struct ClaimView {
     pub association_expires_at: Option<String>,
     /// The claim that won arbitration over this one: shown to the operator only.
     pub superseded_by: Option<String>,
+    /// The reviewer working on the claim: shown to the operator only.
+    pub reviewer: Option<String>,
     /// The claim's `ETag`: moves only with changes a client edits or acts on.
     pub version: u64,
     pub created_at: String,
@@ -203,6 +205,7 @@ impl ClaimView {
             }),
             association_expires_at: ots(c.association_expires_at),
             superseded_by: c.superseded_by.map(|s| s.to_string()),
+            reviewer: c.reviewer.as_ref().map(|r| r.name.clone()),
             version: c.etag,
             created_at: ts(c.created_at),
             updated_at: ts(c.updated_at),
@@ -408,6 +411,15 @@ pub struct ClaimBody {
 pub struct CommentBody {
     #[serde(default)]
     pub comment: Option<String>,
+}
+
+/// Taking a claim for review.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct TakeBody {
+    /// Take it over from another reviewer who has it.
+    #[serde(default)]
+    pub over: bool,
 }
 
 /// An approval. When another partner holds some of the claim's keys, the approval is an

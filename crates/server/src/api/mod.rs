@@ -43,6 +43,7 @@ pub fn routes(upload_limit: usize) -> (Router<App>, utoipa::openapi::OpenApi) {
         .routes(routes!(claims::dispute_start))
         .routes(routes!(claims::dispute_resolve))
         .routes(routes!(claims::start_review))
+        .routes(routes!(claims::take))
         .routes(routes!(claims::request_info))
         .routes(routes!(claims::approve))
         .routes(routes!(claims::reject))
