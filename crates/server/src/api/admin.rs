@@ -175,8 +175,8 @@ pub async fn policy(State(app): State<App>, who: Principal) -> ApiResult<Json<Po
     Ok(Json(PolicyView::of(&admin::policy(&app).await?)))
 }
 
-/// Change the policy; it applies to every process from its next request. A deadline
-/// already scheduled keeps its date.
+/// Change the policy; it applies to every process from its next request, and running
+/// business-day deadlines are counted again on it.
 #[utoipa::path(patch, path = "/api/v1/admin/policy", tag = "administration", request_body = PolicyPatch,
     responses((status = 200, body = PolicyView)))]
 pub async fn set_policy(

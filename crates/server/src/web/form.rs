@@ -15,6 +15,19 @@ use serde::de::DeserializeOwned;
 /// The largest form accepted (files go through multipart uploads instead).
 const MAX_FORM_BYTES: usize = 256 * 1024;
 
+/// Refuses a form sent from another site: the rule of every posted form, multipart
+/// uploads included.
+pub fn same_origin(ui: &Ui, headers: &axum::http::HeaderMap) -> Result<(), PageError> {
+    let sent_from = headers
+        .get(header::ORIGIN)
+        .map(|o| o.to_str().unwrap_or("invalid"));
+    if origin::allowed(&ui.app.public_url, sent_from) {
+        Ok(())
+    } else {
+        Err(PageError::bad_form(ui))
+    }
+}
+
 /// A form with no fields besides its token.
 #[derive(serde::Deserialize, Default)]
 pub struct NoFields {}
@@ -44,13 +57,7 @@ impl<T: DeserializeOwned> FromRequest<App> for Posted<T> {
     async fn from_request(req: Request, app: &App) -> Result<Self, Response> {
         let (mut parts, body) = req.into_parts();
         let ui = Ui::from_request_parts(&mut parts, app).await?;
-        let sent_from = parts
-            .headers
-            .get(header::ORIGIN)
-            .map(|o| o.to_str().unwrap_or("invalid"));
-        if !origin::allowed(&app.public_url, sent_from) {
-            return Err(PageError::bad_form(&ui).into_response());
-        }
+        same_origin(&ui, &parts.headers).map_err(IntoResponse::into_response)?;
         let req = Request::from_parts(parts, body);
         let bytes = Bytes::from_request(req, app)
             .await

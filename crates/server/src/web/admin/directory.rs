@@ -8,14 +8,13 @@
 use super::{Feedback, MAX_DIRECTORY_FILE, answer, civil_date, require};
 use crate::administration as admin;
 use crate::directory::Report;
-use crate::request::origin;
 use crate::web::error::{PageError, PageResult};
 use crate::web::render;
 use crate::web::ui::{SignedIn, Ui};
 use askama::Template;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Query};
-use axum::http::{HeaderMap, header};
+use axum::http::HeaderMap;
 use cpor_domain::values::{DomainName, Parse, TenantId};
 use cpor_domain::{ErrorCode, FieldError};
 use cpor_store::ImportSummary;
@@ -203,12 +202,7 @@ pub async fn upload(
     headers: HeaderMap,
     form: Result<Multipart, MultipartRejection>,
 ) -> PageResult {
-    let sent_from = headers
-        .get(header::ORIGIN)
-        .map(|o| o.to_str().unwrap_or("invalid"));
-    if !origin::allowed(&ui.app.public_url, sent_from) {
-        return Err(PageError::bad_form(&ui));
-    }
+    crate::web::form::same_origin(&ui, &headers)?;
     require(&ui, ui.viewer.as_ref())?;
     let mut form = form.map_err(|_| PageError::bad_form(&ui))?;
     let up = read(&mut form)

@@ -4,13 +4,13 @@
 
 use super::page::{Feedback, show};
 use crate::api::poe::{add_poe, read_upload};
-use crate::request::{origin, run};
+use crate::request::run;
 use crate::web::error::{PageError, PageResult};
 use crate::web::form::Posted;
 use crate::web::ui::{Ui, see_other};
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path};
-use axum::http::{HeaderMap, header};
+use axum::http::HeaderMap;
 use cpor_domain::claim::Command;
 use cpor_domain::values::{ClaimId, PoeId};
 use cpor_domain::{ErrorCode, FieldError};
@@ -22,12 +22,7 @@ pub async fn upload(
     headers: HeaderMap,
     form: Result<Multipart, MultipartRejection>,
 ) -> PageResult {
-    let sent_from = headers
-        .get(header::ORIGIN)
-        .map(|o| o.to_str().unwrap_or("invalid"));
-    if !origin::allowed(&ui.app.public_url, sent_from) {
-        return Err(PageError::bad_form(&ui));
-    }
+    crate::web::form::same_origin(&ui, &headers)?;
     let Some(viewer) = ui.viewer.clone() else {
         return Err(PageError::forbidden(&ui));
     };

@@ -10,9 +10,7 @@ use crate::web::ui::{SignedIn, Ui};
 use askama::Template;
 use axum::extract::Query;
 use cpor_domain::Role;
-use cpor_domain::values::{ClaimId, OrgId};
 use serde::Deserialize;
-use std::collections::HashMap;
 
 #[derive(Deserialize, Default)]
 pub struct DisputeFilters {
@@ -49,22 +47,13 @@ pub async fn queue(SignedIn(ui, viewer): SignedIn, Query(f): Query<DisputeFilter
     let app = ui.app.clone();
     let fail = |e: cpor_store::StoreError| PageError::from_api(&ui, e.into());
     let reference = app.store.reference().await.map_err(fail)?;
-    let mut errors = Vec::new();
-    let after = page::decode::<TimeAndId<ClaimId>>(f.cursor.as_deref(), &mut errors)
-        .map(|TimeAndId(t, id)| (t, id));
+    let after = super::queue_cursor(f.cursor.as_deref());
     let found = app
         .store
         .dispute_queue(after, page::DEFAULT_LIMIT)
         .await
         .map_err(fail)?;
-    let orgs: HashMap<OrgId, String> = app
-        .store
-        .organisations()
-        .await
-        .map_err(fail)?
-        .into_iter()
-        .map(|o| (o.id, o.name.to_string()))
-        .collect();
+    let orgs = super::organisation_names(&app).await.map_err(fail)?;
     let now = app.clock.now();
     let i = &ui.i;
     let rows = found

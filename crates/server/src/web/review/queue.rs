@@ -14,10 +14,9 @@ use cpor_domain::calendar::BusinessCalendar;
 use cpor_domain::claim::Claim;
 use cpor_domain::jiff::Timestamp;
 use cpor_domain::reference::{ProductId, Reference, SolutionArea};
-use cpor_domain::values::{ClaimId, OrgId, Parse};
+use cpor_domain::values::{OrgId, Parse};
 use cpor_domain::{Role, Side};
 use serde::Deserialize;
-use std::collections::HashMap;
 
 #[derive(Deserialize, Default, Clone)]
 pub struct QueueFilters {
@@ -121,22 +120,13 @@ pub async fn queue(SignedIn(ui, viewer): SignedIn, Query(f): Query<QueueFilters>
     let app = ui.app.clone();
     let fail = |e: cpor_store::StoreError| PageError::from_api(&ui, e.into());
     let reference = app.store.reference().await.map_err(fail)?;
-    let mut errors = Vec::new();
-    let after = page::decode::<TimeAndId<ClaimId>>(f.cursor.as_deref(), &mut errors)
-        .map(|TimeAndId(t, id)| (t, id));
+    let after = super::queue_cursor(f.cursor.as_deref());
     let found = app
         .store
         .review_queue(after, page::MAX_LIMIT)
         .await
         .map_err(fail)?;
-    let orgs: HashMap<OrgId, String> = app
-        .store
-        .organisations()
-        .await
-        .map_err(fail)?
-        .into_iter()
-        .map(|o| (o.id, o.name.to_string()))
-        .collect();
+    let orgs = super::organisation_names(&app).await.map_err(fail)?;
     let now = app.clock.now();
     let i = &ui.i;
     let area = f
