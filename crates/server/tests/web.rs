@@ -672,6 +672,13 @@ async fn a_reviewer_takes_a_claim_from_the_queue_asks_for_information_and_approv
     ines.sign_in(ADMIN).await;
     let par = ines.get(&format!("/claims/{id}")).await;
     assert!(par.has("Missing customer signature") && par.has("Please add the signed SOW."));
+    // The reviewer's comment is in the claim's thread, with the decision it came with.
+    let thread = &par.html
+        [par.html.find("id=\"comments-h\"").unwrap()..par.html.find("id=\"history\"").unwrap()];
+    assert!(
+        thread.contains("Please add the signed SOW.") && thread.contains("Information requested"),
+        "{thread}"
+    );
     assert!(
         !par.has("is working on this claim"),
         "partners do not see the reviewer"

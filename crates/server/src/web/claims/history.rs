@@ -7,6 +7,84 @@ use cpor_domain::claim::{Event, EventKind};
 use cpor_domain::reference::Reference;
 use cpor_domain::values::Parse;
 
+/// A message of the claim's thread: a comment, or the comment of a decision (which is in
+/// the history too), with what the decision was.
+pub struct ThreadLine {
+    pub who: String,
+    pub when: String,
+    pub thread: String,
+    /// The decision the comment came with (e.g. "Information requested: Missing proof of
+    /// execution"), if it came with one.
+    pub context: Option<String>,
+    pub body: String,
+}
+
+/// The claim's and its dispute's threads, from the events as the viewer may see them.
+pub fn thread(events: &[Event], i: &I18n) -> Vec<ThreadLine> {
+    use cpor_domain::claim::Thread;
+    events
+        .iter()
+        .filter_map(|e| {
+            let decision = |r: Option<&Vec<cpor_domain::claim::Reason>>| {
+                let what = i.code("event", e.kind.type_name());
+                Some(match r {
+                    Some(r) if !r.is_empty() => format!("{what}: {}", reasons(r, i)),
+                    _ => what,
+                })
+            };
+            let (thread, context, body) = match &e.kind {
+                EventKind::CommentAdded { thread, body, .. } => (*thread, None, body.to_string()),
+                EventKind::Submitted {
+                    comment: Some(c), ..
+                }
+                | EventKind::ReviewStarted {
+                    comment: Some(c), ..
+                }
+                | EventKind::Resubmitted {
+                    comment: Some(c), ..
+                }
+                | EventKind::Approved {
+                    comment: Some(c), ..
+                }
+                | EventKind::Withdrawn { comment: Some(c) } => {
+                    (Thread::Claim, decision(None), c.to_string())
+                }
+                EventKind::InformationRequested {
+                    reasons, comment, ..
+                }
+                | EventKind::Rejected { reasons, comment } => {
+                    (Thread::Claim, decision(Some(reasons)), comment.to_string())
+                }
+                EventKind::DisputeOpened { dispute } => {
+                    (Thread::Dispute, decision(None), dispute.details.to_string())
+                }
+                EventKind::DisputeStarted { comment: Some(c) } => {
+                    (Thread::Dispute, decision(None), c.to_string())
+                }
+                EventKind::DisputeResolved {
+                    outcome, comment, ..
+                } => (
+                    Thread::Dispute,
+                    Some(format!(
+                        "{}: {}",
+                        i.code("event", e.kind.type_name()),
+                        i.code("outcome", outcome.as_str())
+                    )),
+                    comment.to_string(),
+                ),
+                _ => return None,
+            };
+            Some(ThreadLine {
+                who: who(&e.actor, i),
+                when: i.datetime(e.at),
+                thread: i.code("thread", thread.as_str()),
+                context,
+                body,
+            })
+        })
+        .collect()
+}
+
 pub struct HistoryRow {
     pub when: String,
     pub who: String,

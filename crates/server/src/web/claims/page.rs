@@ -61,13 +61,6 @@ pub struct PoeLine {
     pub remove: Option<String>,
 }
 
-pub struct CommentLine {
-    pub who: String,
-    pub when: String,
-    pub thread: String,
-    pub body: String,
-}
-
 pub struct ProductChoice {
     pub id: String,
     pub name: String,
@@ -140,7 +133,7 @@ struct ClaimPage<'a> {
     fields: Vec<Line>,
     deadlines: Vec<DeadlineLine>,
     poe: Vec<PoeLine>,
-    comments: Vec<CommentLine>,
+    comments: Vec<super::history::ThreadLine>,
     history: Vec<HistoryRow>,
     actions: Vec<Action>,
     notice: Option<String>,
@@ -249,7 +242,6 @@ pub async fn show(ui: &Ui, viewer: &Viewer, id: ClaimId, feedback: Feedback) -> 
     let i = &ui.i;
     let actions = available(&claim, &viewer.user.actor(), &reference, now);
     let history = app.store.history(id, 0, 1000).await.map_err(fail)?;
-    let comments = app.store.comments(id, None, 0, 1000).await.map_err(fail)?;
     let (facts, competitors) = if side == cpor_domain::Side::Operator {
         (
             operator_facts(&app, &claim, i).await.map_err(fail)?,
@@ -303,18 +295,10 @@ pub async fn show(ui: &Ui, viewer: &Viewer, id: ClaimId, feedback: Feedback) -> 
                     .then(|| format!("/claims/{id}/files/{}/remove", p.id)),
             })
             .collect(),
-        comments: comments
-            .iter()
-            .map(|c| CommentLine {
-                who: match &c.author {
-                    cpor_domain::Actor::User { name, .. } => name.clone(),
-                    other => i.code("actor", other.side().as_str()),
-                },
-                when: i.datetime(c.at),
-                thread: i.code("thread", c.thread.as_str()),
-                body: c.body.to_string(),
-            })
-            .collect(),
+        comments: super::history::thread(
+            &history.iter().map(|e| e.view_for(side)).collect::<Vec<_>>(),
+            i,
+        ),
         history: history
             .iter()
             .map(|e| HistoryRow::of(&e.view_for(side), &reference, i))
