@@ -746,6 +746,44 @@ fn arbitration_moves_only_the_contested_keys_and_the_previous_holder_keeps_the_r
 }
 
 #[test]
+fn the_holder_is_asked_for_more_during_an_arbitration_and_keeps_its_association() {
+    let mut w = World::new();
+    let first = w.approved(&admin_a(), teams());
+    let keys_before = w.keys.clone();
+    w.ok(
+        &reviewer(),
+        first,
+        Command::RequestInformation {
+            reasons: strings(&["missing_or_old_dates"]),
+            comment: comment("Another partner claims Teams: send your latest dated PoE."),
+        },
+    );
+    let c = w.claim(first);
+    assert_eq!(
+        (c.status, c.phase),
+        (Status::Approved, Some(Phase::ConsentPending))
+    );
+    assert!(c.arbitration_question.is_some());
+    assert_eq!(w.keys, keys_before, "the association keeps its keys");
+    let told: Vec<Template> = w.outbox.iter().map(|m| m.template).collect();
+    assert!(told.contains(&Template::ArbitrationQuestion));
+    // The holder adds a document and answers; nothing else changes.
+    w.add_poe(&admin_a(), first).unwrap();
+    w.ok(
+        &admin_a(),
+        first,
+        Command::Resubmit {
+            comment: comment("Here it is."),
+        },
+    );
+    let c = w.claim(first);
+    assert_eq!((c.status, c.arbitration_question), (Status::Approved, None));
+    assert_eq!(c.poe.len(), 2);
+    // Without an open question an approved claim takes no more documents.
+    assert!(w.add_poe(&admin_a(), first).is_err());
+}
+
+#[test]
 fn arbitration_reject_leaves_the_holder_in_place() {
     let mut w = World::new();
     let first = w.approved(&admin_a(), teams());

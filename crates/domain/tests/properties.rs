@@ -212,6 +212,15 @@ fn toggle_holiday_and_recount(w: &mut World, param: u8) {
 
 fn check_invariants(w: &World) {
     let programs = &w.reference.programs;
+    for events in w.events.values() {
+        for e in events {
+            assert!(
+                cpor_domain::claim::EventKind::TYPE_NAMES.contains(&e.kind.type_name()),
+                "{} is missing from TYPE_NAMES",
+                e.kind.type_name()
+            );
+        }
+    }
     for (id, c) in &w.claims {
         // Replaying the event list rebuilds the current state.
         assert_eq!(replay(&w.events[id]).as_ref(), Some(c), "replay of {id}");

@@ -167,7 +167,8 @@ fn table() -> Vec<(Command, &'static [Situation], Who)> {
                 reasons: strings(&["missing_poe"]),
                 comment: Some(body("More.")),
             },
-            &[UnderReview],
+            // An approved holder may be asked during an arbitration over its keys.
+            &[UnderReview, ConsentPending, Active],
             reviewers,
         ),
         (

@@ -1008,3 +1008,66 @@ async fn support_works_a_dispute_from_its_queue_and_upholding_reopens_the_review
     rui.sign_in("operator:reviewer").await;
     assert_eq!(rui.get("/disputes").await.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_holder_can_be_asked_during_an_arbitration_without_losing_its_association() {
+    let t = TestApp::start().await;
+    let held = t
+        .under_review(ADMIN, m365("Holder asked", "1234567", &["teams"]))
+        .await;
+    t.ok(
+        &format!("/api/v1/claims/{held}/review/approve"),
+        "operator:reviewer",
+        serde_json::json!({}),
+    )
+    .await;
+    let mut rui = Visitor::new(&t);
+    rui.sign_in("operator:reviewer").await;
+    let page = rui.get(&format!("/claims/{held}")).await;
+    assert!(
+        page.has("/review/request-info"),
+        "the reviewer may ask the holder"
+    );
+    rui.post(
+        &format!("/claims/{held}/review/request-info"),
+        &[
+            ("_csrf", &page.csrf()),
+            ("reasons", "missing_or_old_dates"),
+            ("comment", "Send your latest dated SOW."),
+        ],
+    )
+    .await;
+    let claim = t.claim(&held).await;
+    assert_eq!(
+        (claim["status"].as_str(), claim["phase"].as_str()),
+        (Some("approved"), Some("consent_pending"))
+    );
+    t.run_jobs().await;
+    assert!(
+        t.outbox()
+            .iter()
+            .any(|m| m.contains("asks about your association")
+                && m.contains("Send your latest dated SOW."))
+    );
+    // The partner adds a document and answers from the claim's page.
+    let mut ines = Visitor::new(&t);
+    ines.sign_in(ADMIN).await;
+    let theirs = ines.get(&format!("/claims/{held}")).await;
+    assert!(
+        theirs.has("/claims/") && theirs.has("id=\"poe-file\"") && theirs.has("/resubmit"),
+        "{}",
+        theirs.html
+    );
+    ines.post(
+        &format!("/claims/{held}/resubmit"),
+        &[("_csrf", &theirs.csrf()), ("comment", "Attached.")],
+    )
+    .await;
+    let history = t
+        .get(&format!("/api/v1/claims/{held}/history"), ADMIN)
+        .await
+        .body
+        .to_string();
+    assert!(history.contains("arbitration_answered"));
+    assert_eq!(t.claim(&held).await["status"], "approved");
+}

@@ -28,6 +28,7 @@ pub fn apply(state: Option<Claim>, event: &Event) -> Option<Claim> {
                 superseded_by: None,
                 superseded: Vec::new(),
                 lost_keys: Vec::new(),
+                arbitration_question: None,
                 reviewer: None,
                 submitted_at: None,
                 decided_at: None,
@@ -77,6 +78,8 @@ pub fn apply(state: Option<Claim>, event: &Event) -> Option<Claim> {
             under_review(&mut c, *review_decision_due, at);
         }
         EventKind::Taken { reviewer, .. } => c.reviewer = Some(reviewer.clone()),
+        EventKind::ArbitrationInformationRequested { .. } => c.arbitration_question = Some(at),
+        EventKind::ArbitrationAnswered { .. } => c.arbitration_question = None,
         EventKind::InformationRequested {
             reasons,
             partner_response_due,

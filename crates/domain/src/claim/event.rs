@@ -103,6 +103,16 @@ pub enum EventKind {
         review_decision_due: Timestamp,
         comment: Option<CommentBody>,
     },
+    /// During an arbitration over this claim's keys, a reviewer asks its partner for more
+    /// (reasons and a comment); status, association and keys stay as they are.
+    ArbitrationInformationRequested {
+        reasons: Vec<Reason>,
+        comment: CommentBody,
+    },
+    /// The partner answered the arbitration question (documents added meanwhile).
+    ArbitrationAnswered {
+        comment: Option<CommentBody>,
+    },
     /// A reviewer took the claim (over `previous`, if another reviewer had it).
     Taken {
         reviewer: super::ReviewerRef,
@@ -207,6 +217,40 @@ pub enum EventKind {
 }
 
 impl EventKind {
+    /// Every type name [`EventKind::type_name`] gives (for those who put them in words).
+    pub const TYPE_NAMES: &'static [&'static str] = &[
+        "created",
+        "edited",
+        "poe_added",
+        "poe_removed",
+        "comment_added",
+        "deleted",
+        "submitted",
+        "review_started",
+        "taken",
+        "arbitration_answered",
+        "information_requested",
+        "resubmitted",
+        "approved",
+        "rejected",
+        "withdrawn",
+        "response_window_passed",
+        "response_reminder_due",
+        "customer_declined",
+        "consent_window_passed",
+        "association_expired",
+        "expiry_postponed",
+        "disassociated",
+        "superseded",
+        "sla_breached",
+        "dispute_opened",
+        "dispute_started",
+        "dispute_resolved",
+        "email_sent",
+        "deadlines_recounted",
+        "arbitration_information_requested",
+    ];
+
     /// The event's type name, as the history shows it.
     pub fn type_name(&self) -> &'static str {
         match self {
@@ -219,6 +263,10 @@ impl EventKind {
             EventKind::Submitted { .. } => "submitted",
             EventKind::ReviewStarted { .. } => "review_started",
             EventKind::Taken { .. } => "taken",
+            EventKind::ArbitrationInformationRequested { .. } => {
+                "arbitration_information_requested"
+            }
+            EventKind::ArbitrationAnswered { .. } => "arbitration_answered",
             EventKind::InformationRequested { .. } => "information_requested",
             EventKind::Resubmitted { .. } => "resubmitted",
             EventKind::Approved { .. } => "approved",
@@ -262,6 +310,8 @@ impl EventKind {
             | EventKind::Submitted { .. }
             | EventKind::ReviewStarted { .. }
             | EventKind::Taken { .. }
+            | EventKind::ArbitrationInformationRequested { .. }
+            | EventKind::ArbitrationAnswered { .. }
             | EventKind::InformationRequested { .. }
             | EventKind::Resubmitted { .. }
             | EventKind::Approved { .. }

@@ -133,6 +133,10 @@ pub struct Claim {
     /// Keys another partner's claim won in arbitration: this claim no longer holds them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub lost_keys: Vec<AssociationKey>,
+    /// A reviewer's open question to this claim's partner during an arbitration over its
+    /// keys (when it was asked); the association is unchanged meanwhile.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arbitration_question: Option<Timestamp>,
     /// The reviewer working on the claim, if one took it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reviewer: Option<ReviewerRef>,
@@ -208,5 +212,6 @@ impl Claim {
             self.status,
             Status::Draft | Status::Submitted | Status::PartnerActionRequired
         ) || (self.status == Status::Rejected && self.open_dispute().is_some())
+            || self.arbitration_question.is_some()
     }
 }

@@ -23,6 +23,9 @@ string_enum!(
         PartlySuperseded = "partly_superseded",
         AssociationEnded = "association_ended",
         DisputeResolved = "dispute_resolved",
+        /// To the partner holding an association: a reviewer arbitrating over its keys asks
+        /// for more (without telling who competes).
+        ArbitrationQuestion = "arbitration_question",
         /// To support's mailbox: a partner disputes a rejection.
         DisputeOpened = "dispute_opened",
     }
@@ -69,6 +72,9 @@ pub fn notifications(
     let mut out: Vec<Option<Notification>> = Vec::new();
     match event {
         EventKind::InformationRequested { .. } => out.push(partner(Template::InformationRequested)),
+        EventKind::ArbitrationInformationRequested { .. } => {
+            out.push(partner(Template::ArbitrationQuestion))
+        }
         EventKind::ResponseReminderDue { .. } => out.push(partner(Template::ResponseReminder)),
         EventKind::Approved { .. } => {
             out.push(partner(Template::Approved));

@@ -53,3 +53,6 @@ mail-dispute-opened-subject = Dispute opened: "{ $claim }"
 mail-dispute-opened-body = { $partner } disputes the rejection of its claim "{ $claim }" for { $domain }.
 mail-dispute-opened-details = What the partner says:
 mail-dispute-opened-due = The dispute is due by { $due }.
+mail-arbitration-question-subject = A reviewer asks about your association "{ $claim }"
+mail-arbitration-question-body = Another claim names some of what your association "{ $claim }" for { $domain } holds. Before deciding, the reviewer asks you for more. Your association stays as it is meanwhile.
+mail-arbitration-question-how = Add your documents to the claim and answer on its page.

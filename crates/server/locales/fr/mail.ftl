@@ -52,3 +52,6 @@ mail-dispute-opened-subject = Contestation ouverte : « { $claim } »
 mail-dispute-opened-body = { $partner } conteste le rejet de sa revendication « { $claim } » pour { $domain }.
 mail-dispute-opened-details = Ce que dit le partenaire :
 mail-dispute-opened-due = La contestation doit être traitée avant le { $due }.
+mail-arbitration-question-subject = Un réviseur vous interroge sur votre association « { $claim } »
+mail-arbitration-question-body = Une autre revendication porte sur une partie de ce que détient votre association « { $claim } » pour { $domain }. Avant de décider, le réviseur vous demande des compléments. Votre association reste inchangée en attendant.
+mail-arbitration-question-how = Ajoutez vos documents à la revendication et répondez sur sa page.

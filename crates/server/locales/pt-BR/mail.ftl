@@ -52,3 +52,6 @@ mail-dispute-opened-subject = Contestação aberta: "{ $claim }"
 mail-dispute-opened-body = { $partner } contesta a rejeição da declaração "{ $claim }" para { $domain }.
 mail-dispute-opened-details = O que o parceiro diz:
 mail-dispute-opened-due = A contestação deve ser resolvida até { $due }.
+mail-arbitration-question-subject = Um revisor pergunta sobre sua associação "{ $claim }"
+mail-arbitration-question-body = Outra declaração inclui parte do que sua associação "{ $claim }" para { $domain } detém. Antes de decidir, o revisor pede mais informações. Enquanto isso, sua associação permanece como está.
+mail-arbitration-question-how = Adicione seus documentos à declaração e responda na página dela.

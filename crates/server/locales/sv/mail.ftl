@@ -52,3 +52,6 @@ mail-dispute-opened-subject = Bestridande öppnat: ”{ $claim }”
 mail-dispute-opened-body = { $partner } bestrider avvisningen av sitt anspråk ”{ $claim }” för { $domain }.
 mail-dispute-opened-details = Vad partnern skriver:
 mail-dispute-opened-due = Bestridandet ska vara avgjort senast { $due }.
+mail-arbitration-question-subject = En granskare frågar om din association ”{ $claim }”
+mail-arbitration-question-body = Ett annat anspråk gäller en del av det som din association ”{ $claim }” för { $domain } innehar. Innan beslutet ber granskaren dig om mer. Din association förblir oförändrad under tiden.
+mail-arbitration-question-how = Lägg till dina dokument i anspråket och svara på dess sida.

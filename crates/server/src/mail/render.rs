@@ -17,6 +17,10 @@ fn latest_comment(kind: Kind, history: &[Event]) -> Option<String> {
                 Some(comment.to_string())
             }
             (EventKind::Rejected { comment, .. }, Kind::Rejected) => Some(comment.to_string()),
+            (
+                EventKind::ArbitrationInformationRequested { comment, .. },
+                Kind::ArbitrationQuestion,
+            ) => Some(comment.to_string()),
             (EventKind::DisputeResolved { comment, .. }, Kind::DisputeResolved) => {
                 Some(comment.to_string())
             }
@@ -182,6 +186,32 @@ pub fn render(
                 Some(w.link()),
             ]),
         ),
+        Kind::ArbitrationQuestion => {
+            let asked = history
+                .iter()
+                .rev()
+                .find_map(|e| match &e.kind {
+                    EventKind::ArbitrationInformationRequested { reasons, .. } => Some(
+                        reasons
+                            .iter()
+                            .map(|r| w.i.code("reason", r.as_str()))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ),
+                    _ => None,
+                })
+                .unwrap_or_default();
+            (
+                w.t("mail-arbitration-question-subject"),
+                paragraphs(vec![
+                    Some(w.t("mail-arbitration-question-body")),
+                    Some(w.with("mail-information-requested-reasons", &[("reasons", asked)])),
+                    reviewer_comment(),
+                    Some(w.t("mail-arbitration-question-how")),
+                    Some(w.link()),
+                ]),
+            )
+        }
         Kind::ResponseReminder => (
             w.with("mail-response-reminder-subject", &[("due", due.clone())]),
             paragraphs(vec![

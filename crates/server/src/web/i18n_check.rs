@@ -172,6 +172,7 @@ fn every_code_of_the_domain_has_its_words_in_every_language() {
             .collect(),
     );
     add("step", super::claims::wizard::STEPS.to_vec());
+    add("event", cpor_domain::claim::EventKind::TYPE_NAMES.to_vec());
     for lang in Lang::ALL {
         let i = I18n::new(lang, TimeZone::UTC);
         for id in &ids {

@@ -107,6 +107,15 @@ pub(super) fn request_information(
     cmd: &Command,
     ctx: &Context,
 ) -> Result<Decision, DomainError> {
+    // The holder of an approved association may be asked for more during an arbitration
+    // over its keys: the question changes nothing of its association.
+    if claim.holds_keys() {
+        let (reasons, comment) = reasons_and_comment(reasons, comment, ACTION_REASONS)?;
+        return Ok(Decision::one(EventKind::ArbitrationInformationRequested {
+            reasons,
+            comment,
+        }));
+    }
     require_status(claim, &[Status::UnderReview], cmd)?;
     let (reasons, comment) = reasons_and_comment(reasons, comment, ACTION_REASONS)?;
     let (partner_response_due, reminder_due) = partner_response(ctx.now, ctx);
@@ -193,6 +202,11 @@ pub(super) fn resubmit(
     cmd: &Command,
     ctx: &Context,
 ) -> Result<Decision, DomainError> {
+    if claim.arbitration_question.is_some() {
+        return Ok(Decision::one(EventKind::ArbitrationAnswered {
+            comment: comment.clone(),
+        }));
+    }
     require_status(claim, &[Status::PartnerActionRequired], cmd)?;
     let mut events: Vec<EventKind> = check_submittable(claim, ctx)?.into_iter().collect();
     let r = ctx.reference;

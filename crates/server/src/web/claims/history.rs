@@ -46,12 +46,14 @@ pub fn thread(events: &[Event], i: &I18n) -> Vec<ThreadLine> {
                 | EventKind::Approved {
                     comment: Some(c), ..
                 }
-                | EventKind::Withdrawn { comment: Some(c) } => {
+                | EventKind::Withdrawn { comment: Some(c) }
+                | EventKind::ArbitrationAnswered { comment: Some(c) } => {
                     (Thread::Claim, decision(None), c.to_string())
                 }
                 EventKind::InformationRequested {
                     reasons, comment, ..
                 }
+                | EventKind::ArbitrationInformationRequested { reasons, comment }
                 | EventKind::Rejected { reasons, comment } => {
                     (Thread::Claim, decision(Some(reasons)), comment.to_string())
                 }
@@ -214,6 +216,11 @@ impl HistoryRow {
                 d.extend(comment(c));
                 d
             }
+            EventKind::ArbitrationInformationRequested {
+                reasons: r,
+                comment: c,
+            } => vec![reasons(r, i), i.t1("history-comment", "text", c)],
+            EventKind::ArbitrationAnswered { comment: c } => comment(c),
             EventKind::Rejected {
                 reasons: r,
                 comment: c,

@@ -4,8 +4,15 @@
 /// A horizontal bar chart of `(label, value)` rows, labelled with the values.
 pub fn bars(title: &str, rows: &[(String, f64)], unit: &str) -> String {
     const ROW: f64 = 26.0;
-    const LABEL: f64 = 220.0;
     const WIDTH: f64 = 640.0;
+    // The labels' column is as wide as the longest label needs (about 7.5 units a
+    // character at the labels' size), so that no label is cut off at the left.
+    let longest = rows
+        .iter()
+        .map(|(label, _)| label.chars().count())
+        .max()
+        .unwrap_or(0);
+    let label_width = (longest as f64 * 7.5 + 16.0).clamp(120.0, 400.0);
     let max = rows
         .iter()
         .map(|(_, v)| *v)
@@ -18,16 +25,16 @@ pub fn bars(title: &str, rows: &[(String, f64)], unit: &str) -> String {
     );
     for (n, (label, value)) in rows.iter().enumerate() {
         let y = n as f64 * ROW + 4.0;
-        let w = (WIDTH - LABEL - 70.0) * value / max;
+        let w = (WIDTH - label_width - 70.0) * value / max;
         svg.push_str(&format!(
             "<text class=\"chart-label\" x=\"{x}\" y=\"{ty}\" text-anchor=\"end\">{label}</text>\
-             <rect class=\"chart-bar\" x=\"{LABEL}\" y=\"{y}\" width=\"{w:.1}\" height=\"{h}\"></rect>\
+             <rect class=\"chart-bar\" x=\"{label_width}\" y=\"{y}\" width=\"{w:.1}\" height=\"{h}\"></rect>\
              <text class=\"chart-value\" x=\"{vx:.1}\" y=\"{ty}\">{value}{unit}</text>",
-            x = LABEL - 8.0,
+            x = label_width - 8.0,
             ty = y + 15.0,
             label = escape(label),
             h = ROW - 8.0,
-            vx = LABEL + w + 6.0,
+            vx = label_width + w + 6.0,
             value = format_value(*value),
             unit = escape(unit),
         ));
