@@ -1071,3 +1071,44 @@ async fn the_holder_can_be_asked_during_an_arbitration_without_losing_its_associ
     assert!(history.contains("arbitration_answered"));
     assert_eq!(t.claim(&held).await["status"], "approved");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_organisations_language_is_what_customers_hear_when_their_contact_has_none() {
+    let t = TestApp::start().await;
+    let mut alex = Visitor::new(&t);
+    alex.sign_in("adatum:global_admin").await;
+    let page = alex.get("/organisation").await;
+    let refused = alex
+        .post(
+            "/organisation/language",
+            &[("_csrf", &page.csrf()), ("language", "de")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let saved = alex
+        .post(
+            "/organisation/language",
+            &[("_csrf", &page.csrf()), ("language", "sv")],
+        )
+        .await;
+    assert!(saved.url.contains("notice=language_set"), "{}", saved.url);
+    let id = t
+        .under_review(ADMIN, m365("Swedish by default", "1234567", &["teams"]))
+        .await;
+    t.ok(
+        &format!("/api/v1/claims/{id}/review/approve"),
+        "operator:reviewer",
+        serde_json::json!({}),
+    )
+    .await;
+    t.run_jobs().await;
+    let consent = t
+        .outbox()
+        .into_iter()
+        .find(|m| m.contains("/consent/"))
+        .expect("the consent e-mail");
+    assert!(
+        consent.contains("har bett att bli erkänd"),
+        "in Swedish: {consent}"
+    );
+}

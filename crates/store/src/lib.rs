@@ -63,6 +63,10 @@ pub trait Store: Send + Sync {
     async fn add_location(&self, org: OrgId, location: &Location) -> Result<()>;
     /// NotFound("organisation") when there is no such organisation.
     async fn rename_organisation(&self, id: OrgId, name: &OrganisationName) -> Result<()>;
+    /// The organisation's language (`en`, `fr`, `pt-BR`, `sv`), if one was chosen.
+    async fn organisation_language(&self, id: OrgId) -> Result<Option<String>>;
+    /// NotFound("organisation") when there is no such organisation.
+    async fn set_organisation_language(&self, id: OrgId, language: Option<&str>) -> Result<()>;
     /// Removes a partner location of `org`. NotFound("location") when `org` has no such
     /// MPN ID; refused (`Domain`, field `mpn_id`) with `conflict` while any claim names
     /// it, and with `invalid_state` when it is the organisation's last location.

@@ -71,7 +71,8 @@ async fn the_etag_migration_rebuilds_claims_as_replay_does() {
          ALTER TABLE catalog DROP COLUMN retired;
          ALTER TABLE organisations DROP COLUMN suspended_at;
          ALTER TABLE claims DROP COLUMN dispute_due;
-         DROP INDEX claim_events_at;",
+         DROP INDEX claim_events_at;
+         ALTER TABLE organisations DROP COLUMN language;",
         later.as_microsecond()
     )))
     .execute(&mut conn)
@@ -123,7 +124,8 @@ async fn the_disputes_queue_migration_fills_open_disputes() {
     sqlx::raw_sql(
         "DELETE FROM schema_migrations WHERE version >= 7;
          ALTER TABLE claims DROP COLUMN dispute_due;
-         DROP INDEX claim_events_at;",
+         DROP INDEX claim_events_at;
+         ALTER TABLE organisations DROP COLUMN language;",
     )
     .execute(&mut conn)
     .await

@@ -113,8 +113,10 @@ async fn the_etag_migration_rebuilds_claims_as_replay_does() {
     suite::lists::the_claim_lists_migration_filled_names_and_products(&store, id, &names).await;
 }
 
-/// What migration 8 (the events' time index) adds, taken away again.
-const UNDO_EVENT_TIME: &str = "DROP INDEX claim_events_at;";
+/// What migration 8 (the events' time index) adds, taken away again, with migration 9
+/// (the organisation's language) after it.
+const UNDO_EVENT_TIME: &str =
+    "ALTER TABLE organisations DROP COLUMN language; DROP INDEX claim_events_at;";
 
 /// What migration 7 (disputes queue) adds, taken away again.
 const UNDO_DISPUTE_QUEUE: &str = "

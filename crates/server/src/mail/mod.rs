@@ -7,22 +7,22 @@ use crate::web::i18n::Lang;
 use cpor_domain::claim::Claim;
 use cpor_store::{Store, StoreError};
 
-/// The partner's language: the organisation has no language of its own yet, so it is the
-/// language the claim's creator chose for the portal, else English.
+/// The partner's language: the one the claim's creator chose for the portal, else the
+/// organisation's, else English.
 pub async fn partner_language(store: &dyn Store, claim: &Claim) -> Result<Lang, StoreError> {
-    let Some(user) = claim.created_by else {
-        return Ok(Lang::default());
+    let chosen = match claim.created_by {
+        Some(user) => store.account(user).await?.and_then(|a| a.language),
+        None => None,
     };
-    Ok(store
-        .account(user)
-        .await?
-        .and_then(|a| a.language)
-        .as_deref()
-        .and_then(Lang::parse)
-        .unwrap_or_default())
+    let chosen = match chosen {
+        Some(l) => Some(l),
+        None => store.organisation_language(claim.org_id).await?,
+    };
+    Ok(chosen.as_deref().and_then(Lang::parse).unwrap_or_default())
 }
 
-/// The customer's language: the customer contact's, else the partner's.
+/// The customer's language: the customer contact's, else the partner organisation's,
+/// else the claim creator's, else English.
 pub async fn customer_language(store: &dyn Store, claim: &Claim) -> Result<Lang, StoreError> {
     match claim
         .fields
@@ -31,7 +31,10 @@ pub async fn customer_language(store: &dyn Store, claim: &Claim) -> Result<Lang,
         .and_then(|c| c.language)
     {
         Some(l) => Ok(l.into()),
-        None => partner_language(store, claim).await,
+        None => match store.organisation_language(claim.org_id).await? {
+            Some(l) => Ok(Lang::parse(&l).unwrap_or_default()),
+            None => partner_language(store, claim).await,
+        },
     }
 }
 

@@ -78,6 +78,7 @@ pub fn routes(app: App, upload_limit: usize) -> Router<App> {
         .route("/reports/{file}", get(reports::pages::csv))
         .route("/organisation", get(organisation::page))
         .route("/organisation/locations", post(organisation::add_location))
+        .route("/organisation/language", post(organisation::set_language))
         .route("/organisation/users", post(organisation::invite))
         .route(
             "/organisation/users/{id}/role",

@@ -59,6 +59,8 @@ struct OrganisationPage<'a> {
     errors: Vec<(String, String)>,
     /// A token just made: shown this once.
     new_token: Option<String>,
+    /// The organisation's language, for the choice (`""` for none).
+    language: String,
 }
 
 /// The admin's organisation, or a refusal for anyone else.
@@ -102,6 +104,12 @@ async fn show(
         .ok_or_else(|| PageError::not_found(ui))?;
     let i = &ui.i;
     let users = user_lines(ui, Some(org_id)).await?;
+    let language = app
+        .store
+        .organisation_language(org_id)
+        .await
+        .map_err(fail)?
+        .unwrap_or_default();
     let page = OrganisationPage {
         ui,
         name: org.name.to_string(),
@@ -123,6 +131,7 @@ async fn show(
             })
             .collect(),
         new_token,
+        language,
     };
     let failed = !page.errors.is_empty();
     let mut resp = render(&page)?;
@@ -222,6 +231,37 @@ fn partner_role(raw: &str) -> Result<Role, FieldError> {
             "a partner role",
         ))
     }
+}
+
+#[derive(Deserialize)]
+pub struct LanguageForm {
+    #[serde(default)]
+    language: String,
+}
+
+/// `POST /organisation/language`: the language of the organisation's e-mails when
+/// nobody chose one (its customers' when their contact has none).
+pub async fn set_language(posted: Posted<LanguageForm>) -> PageResult {
+    let ui = &posted.ui;
+    let viewer = viewer_of(ui)?;
+    let org = admin_of(ui, &viewer)?;
+    let language = match posted.form.language.trim() {
+        "" => None,
+        l => match super::i18n::Lang::parse(l) {
+            Some(lang) => Some(lang.code()),
+            None => {
+                let e =
+                    FieldError::new("language", ErrorCode::InvalidEnumValue, "en, fr, pt-BR, sv");
+                return show(ui, &viewer, None, vec![e], None).await;
+            }
+        },
+    };
+    ui.app
+        .store
+        .set_organisation_language(org, language)
+        .await
+        .map_err(|e| PageError::from_api(ui, e.into()))?;
+    Ok(see_other("/organisation?notice=language_set"))
 }
 
 #[derive(Deserialize)]

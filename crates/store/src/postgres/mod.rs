@@ -358,6 +358,31 @@ impl Store for PgStore {
         }
     }
 
+    async fn organisation_language(&self, id: OrgId) -> Result<Option<String>> {
+        let mut c = self.conn().await?;
+        let language: Option<Option<String>> =
+            sqlx::query_scalar("SELECT language FROM organisations WHERE id = $1")
+                .bind(id.to_string())
+                .fetch_optional(&mut *c)
+                .await
+                .map_err(map)?;
+        Ok(language.flatten())
+    }
+
+    async fn set_organisation_language(&self, id: OrgId, language: Option<&str>) -> Result<()> {
+        let mut c = self.conn().await?;
+        let r = sqlx::query("UPDATE organisations SET language = $2 WHERE id = $1")
+            .bind(id.to_string())
+            .bind(language)
+            .execute(&mut *c)
+            .await
+            .map_err(map)?;
+        match r.rows_affected() {
+            0 => Err(StoreError::NotFound("organisation")),
+            _ => Ok(()),
+        }
+    }
+
     async fn remove_location(&self, org: OrgId, mpn_id: &MpnId) -> Result<()> {
         let mut tx = self.pool.begin().await.map_err(map)?;
         // The organisation's row is locked, so two removals cannot leave it without any.

@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0006_program_administration.sql"),
     include_str!("../../migrations/postgres/0007_dispute_queue.sql"),
     include_str!("../../migrations/postgres/0008_event_time.sql"),
+    include_str!("../../migrations/postgres/0009_organisation_language.sql"),
 ];
 /// The migration that adds `claims.name_key`, which [`fill_name_keys`] completes.
 const NAME_KEY_MIGRATION: usize = 5;

@@ -254,6 +254,36 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn organisation_language(&self, id: OrgId) -> Result<Option<String>> {
+        self.readers
+            .read(move |c| {
+                let language: Option<Option<String>> = c
+                    .query_row(
+                        "SELECT language FROM organisations WHERE id = ?1",
+                        params![id.to_string()],
+                        |r| r.get("language"),
+                    )
+                    .optional()?;
+                Ok(language.flatten())
+            })
+            .await
+    }
+
+    async fn set_organisation_language(&self, id: OrgId, language: Option<&str>) -> Result<()> {
+        let language = language.map(str::to_string);
+        self.writer
+            .call(move |c, _| {
+                match c.execute(
+                    "UPDATE organisations SET language = ?2 WHERE id = ?1",
+                    params![id.to_string(), language],
+                )? {
+                    0 => Err(StoreError::NotFound("organisation")),
+                    _ => Ok(()),
+                }
+            })
+            .await
+    }
+
     async fn remove_location(&self, org: OrgId, mpn_id: &MpnId) -> Result<()> {
         let mpn = mpn_id.clone();
         self.writer

@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0006_program_administration.sql"),
     include_str!("../../migrations/sqlite/0007_dispute_queue.sql"),
     include_str!("../../migrations/sqlite/0008_event_time.sql"),
+    include_str!("../../migrations/sqlite/0009_organisation_language.sql"),
 ];
 /// The migration that adds `claims.name_key`, which [`fill_name_keys`] completes.
 const NAME_KEY_MIGRATION: usize = 5;

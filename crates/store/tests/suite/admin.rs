@@ -27,6 +27,27 @@ pub async fn an_organisation_is_renamed(store: Arc<dyn Store>) {
     ));
 }
 
+pub async fn an_organisation_has_a_language_once_one_is_chosen(store: Arc<dyn Store>) {
+    let _w = World::new(store.clone()).await;
+    let id = sample::adatum().id;
+    assert_eq!(store.organisation_language(id).await.unwrap(), None);
+    store
+        .set_organisation_language(id, Some("fr"))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.organisation_language(id).await.unwrap().as_deref(),
+        Some("fr")
+    );
+    store.set_organisation_language(id, None).await.unwrap();
+    assert_eq!(store.organisation_language(id).await.unwrap(), None);
+    let unknown = cpor_domain::values::OrgId::from_uuid(Uuid::now_v7());
+    assert!(matches!(
+        store.set_organisation_language(unknown, Some("sv")).await,
+        Err(StoreError::NotFound("organisation"))
+    ));
+}
+
 pub async fn a_location_in_use_or_the_last_one_cannot_be_removed(store: Arc<dyn Store>) {
     let w = World::new(store.clone()).await;
     let adatum = sample::adatum().id;

@@ -272,6 +272,7 @@ macro_rules! conformance {
             another_user_cannot_revoke_my_token,
             a_token_records_its_last_use_at_most_once_a_minute,
             an_organisation_is_renamed,
+            an_organisation_has_a_language_once_one_is_chosen,
             a_location_in_use_or_the_last_one_cannot_be_removed,
             a_suspended_organisations_users_are_refused_until_lifted,
             a_retired_product_is_refused_for_new_claims_and_can_come_back
