@@ -179,6 +179,15 @@ impl I18n {
         self.zone.iana_name().unwrap_or("UTC").to_string()
     }
 
+    /// A number with one decimal, written with the language's decimal mark.
+    pub fn decimal(&self, n: f64) -> String {
+        let s = format!("{n:.1}");
+        match self.lang {
+            Lang::En => s,
+            Lang::Fr | Lang::PtBr | Lang::Sv => s.replace('.', ","),
+        }
+    }
+
     /// A whole number with the language's grouping (1,234 / 1 234 / 1.234).
     pub fn number(&self, n: u64) -> String {
         let sep = match self.lang {
@@ -227,6 +236,10 @@ mod tests {
         let fr = I18n::new(Lang::Fr, zone.clone());
         assert_eq!(en.number(1234567), "1,234,567");
         assert_eq!(fr.number(1234), "1\u{a0}234");
+        assert_eq!(
+            (en.decimal(2.25), fr.decimal(0.5)),
+            ("2.2".to_string(), "0,5".to_string())
+        );
         assert_eq!(en.tn("business-days-left", "count", 1), "1 business day");
         assert_eq!(en.tn("business-days-left", "count", 3), "3 business days");
         assert_eq!(en.datetime(t), "20 November 2026, 17:00 (Europe/Stockholm)");

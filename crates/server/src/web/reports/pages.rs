@@ -226,7 +226,7 @@ fn tables(ui: &Ui, r: &Report, operator: bool) -> Vec<Table> {
                 i.t("report-response-median"),
                 median.map_or_else(
                     || "—".into(),
-                    |h| i.t1("report-hours", "hours", format!("{h:.1}")),
+                    |h| i.t1("report-hours", "hours", i.decimal(h)),
                 ),
             ],
         ],
