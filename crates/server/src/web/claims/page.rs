@@ -244,7 +244,9 @@ pub async fn show(ui: &Ui, viewer: &Viewer, id: ClaimId, feedback: Feedback) -> 
     let history = app.store.history(id, 0, 1000).await.map_err(fail)?;
     let (facts, competitors) = if side == cpor_domain::Side::Operator {
         (
-            operator_facts(&app, &claim, i).await.map_err(fail)?,
+            operator_facts(&app, &claim, &reference, i)
+                .await
+                .map_err(fail)?,
             competitors(&app, &claim, &reference, i)
                 .await
                 .map_err(fail)?,
@@ -519,6 +521,7 @@ async fn competitors(
 async fn operator_facts(
     app: &crate::state::App,
     c: &Claim,
+    reference: &cpor_domain::reference::Reference,
     i: &I18n,
 ) -> Result<Vec<Line>, cpor_store::StoreError> {
     let mut lines = Vec::new();
@@ -549,7 +552,11 @@ async fn operator_facts(
             });
             for s in &t.subscriptions {
                 lines.push(Line {
-                    label: i.t1("fact-subscription", "product", s.product.as_str()),
+                    label: i.t1(
+                        "fact-subscription",
+                        "product",
+                        reference.catalog.name_of(&s.product),
+                    ),
                     value: i.ta(
                         "subscription-line",
                         &[
