@@ -48,10 +48,21 @@ pub struct Config {
     /// (default http://LISTEN).
     #[arg(long, env = "CPOR_PUBLIC_URL")]
     pub public_url: Option<String>,
-    /// Send e-mail through this SMTP relay (smtp://host:port); by default e-mails are
-    /// written to DATA_DIR/outbox as .eml files.
+    /// Send e-mail through this SMTP relay: smtp://[user:password@]host[:port] (STARTTLS
+    /// when offered; ?tls=required to insist, ?tls=none never), or smtps://host[:port]
+    /// (implicit TLS); by default e-mails are written to DATA_DIR/outbox as .eml files.
     #[arg(long, env = "CPOR_SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<String>,
+    /// The SMTP user name when the URL has none.
+    #[arg(long, env = "CPOR_SMTP_USERNAME", hide_env_values = true)]
+    pub smtp_username: Option<String>,
+    /// The SMTP password when the URL has none (prefer the environment variable).
+    #[arg(long, env = "CPOR_SMTP_PASSWORD", hide_env_values = true)]
+    pub smtp_password: Option<String>,
+    /// A PEM file of a certificate authority to trust for the SMTP relay, besides the
+    /// system's (a private CA).
+    #[arg(long, env = "CPOR_SMTP_CA_FILE")]
+    pub smtp_ca_file: Option<PathBuf>,
     /// The From address of e-mails.
     #[arg(long, env = "CPOR_MAIL_FROM", default_value = DEFAULT_MAIL_FROM)]
     pub mail_from: String,
@@ -72,6 +83,9 @@ impl Config {
             listen: DEFAULT_LISTEN.into(),
             public_url: None,
             smtp_url: None,
+            smtp_username: None,
+            smtp_password: None,
+            smtp_ca_file: None,
             mail_from: DEFAULT_MAIL_FROM.into(),
             job_poll_ms: DEFAULT_JOB_POLL_MS,
             clock_file: None,

@@ -57,7 +57,20 @@ pub fn state(
     let blobs = object_store::local::LocalFileSystem::new_with_prefix(&blobs_dir)
         .map_err(|e| e.to_string())?;
     let mailer: Arc<dyn mail::Mailer> = match &config.smtp_url {
-        Some(url) => Arc::new(mail::SmtpMailer::from_url(url)?),
+        Some(url) => {
+            let smtp = mail::smtp::SmtpConfig::parse(
+                url,
+                config.smtp_username.as_deref(),
+                config.smtp_password.as_deref(),
+            )?;
+            let ca = match &config.smtp_ca_file {
+                Some(path) => Some(std::fs::read(path).map_err(|e| {
+                    format!("cannot read the SMTP CA file {}: {e}", path.display())
+                })?),
+                None => None,
+            };
+            Arc::new(mail::SmtpMailer::new(&smtp, ca.as_deref())?)
+        }
         None => Arc::new(
             mail::FileMailer::new(config.store.data_dir.join("outbox"))
                 .map_err(|e| e.to_string())?,

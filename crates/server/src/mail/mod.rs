@@ -2,6 +2,7 @@
 //! deliver them: a file per message under the data directory by default, or SMTP.
 
 pub mod render;
+pub mod smtp;
 
 use crate::web::i18n::Lang;
 use cpor_domain::claim::Claim;
@@ -100,30 +101,17 @@ impl Mailer for FileMailer {
     }
 }
 
-/// SMTP to a relay, without TLS (a local relay or sink; see README).
+/// SMTP to a relay (see [`smtp`] for the URL: STARTTLS, implicit TLS, credentials).
 pub struct SmtpMailer {
     transport: AsyncSmtpTransport<Tokio1Executor>,
 }
 
 impl SmtpMailer {
-    /// From `smtp://host:port`.
-    pub fn from_url(url: &str) -> Result<SmtpMailer, String> {
-        let rest = url
-            .strip_prefix("smtp://")
-            .ok_or("the SMTP URL starts with smtp://")?;
-        let (host, port) = match rest.trim_end_matches('/').rsplit_once(':') {
-            Some((h, p)) => (
-                h,
-                p.parse::<u16>()
-                    .map_err(|_| format!("bad SMTP port in {url}"))?,
-            ),
-            None => (rest.trim_end_matches('/'), 25),
-        };
+    /// To the relay of `config`, trusting `ca_pem` (a PEM certificate) besides the
+    /// system's certificate authorities.
+    pub fn new(config: &smtp::SmtpConfig, ca_pem: Option<&[u8]>) -> Result<SmtpMailer, String> {
         Ok(SmtpMailer {
-            transport: AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
-                .port(port)
-                .timeout(Some(std::time::Duration::from_secs(10)))
-                .build(),
+            transport: config.transport(ca_pem)?,
         })
     }
 }

@@ -85,6 +85,11 @@ impl TestApp {
     /// The server on SQLite, or on a fresh PostgreSQL database when
     /// `CPOR_TEST_API_BACKEND=postgres` (scripts/test runs the API suites both ways).
     pub async fn start() -> TestApp {
+        TestApp::start_with(|_| {}).await
+    }
+
+    /// [`TestApp::start`] with the configuration changed by `configure` (an SMTP relay).
+    pub async fn start_with(configure: impl FnOnce(&mut cpor_server::Config)) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let (store, database): (Arc<dyn Store>, _) =
             match std::env::var("CPOR_TEST_API_BACKEND").as_deref() {
@@ -143,6 +148,7 @@ impl TestApp {
         let clock = Arc::new(ManualClock::new(now));
         let mut config = cpor_server::Config::new(dir.path().to_path_buf());
         config.public_url = Some("http://cpor.test".into());
+        configure(&mut config);
         let app = cpor_server::state(&config, store.clone(), clock.clone()).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
