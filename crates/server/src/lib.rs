@@ -8,6 +8,7 @@ pub mod blobs;
 pub mod clock;
 pub mod config;
 pub mod directory;
+pub mod eligibility;
 pub mod error;
 pub mod layers;
 pub mod mail;

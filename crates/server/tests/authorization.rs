@@ -211,6 +211,21 @@ async fn every_route_answers_every_role_as_spec_section_1_says() {
             false,
         ),
         route(Method::GET, "/api/v1/jobs".into(), None, OPERATORS, false),
+        route(
+            Method::GET,
+            format!(
+                "/api/v1/associations/lookup?tenant_id={}",
+                cpor_domain::sample::CONTOSO
+            ),
+            None,
+            &[
+                "global_admin",
+                "incentives_admin",
+                "billing_admin",
+                "program_admin",
+            ],
+            false,
+        ),
         route(Method::GET, "/api/v1/catalog".into(), None, EVERYONE, false),
         // Program administration: program admins only. Bodies are refused (422) for the
         // admin, so the matrix changes nothing; DELETEs name nothing that exists.

@@ -1112,3 +1112,67 @@ async fn the_organisations_language_is_what_customers_hear_when_their_contact_ha
         "in Swedish: {consent}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_partners_admins_look_their_associations_up_by_subscription_or_tenant() {
+    let t = TestApp::start().await;
+    let id = t
+        .under_review(ADMIN, m365("Looked up", "1234567", &["teams"]))
+        .await;
+    t.ok(
+        &format!("/api/v1/claims/{id}/review/approve"),
+        "operator:reviewer",
+        serde_json::json!({}),
+    )
+    .await;
+    t.advance(days(8));
+    t.run_jobs().await;
+    let tenant = cpor_domain::sample::CONTOSO;
+    let r = t
+        .get(
+            &format!("/api/v1/associations/lookup?tenant_id={tenant}"),
+            "adatum:billing_admin",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let items = r.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{}", r.body);
+    assert_eq!(items[0]["product"], "teams");
+    assert_eq!(items[0]["program"], "osu_m365");
+    assert_eq!(items[0]["phase"], "active");
+    assert!(items[0]["effective_from"].is_string() && items[0]["effective_to"].is_null());
+    // Another partner sees nothing of it; roles without the report are refused; bad input named.
+    let theirs = t
+        .get(
+            &format!("/api/v1/associations/lookup?tenant_id={tenant}"),
+            "litware:incentives_admin",
+        )
+        .await;
+    assert_eq!(theirs.body["items"].as_array().unwrap().len(), 0);
+    assert_eq!(
+        t.get(
+            &format!("/api/v1/associations/lookup?tenant_id={tenant}"),
+            "operator:reviewer"
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    let bad = t
+        .get("/api/v1/associations/lookup?tenant_id=nope", ADMIN)
+        .await;
+    assert!(
+        bad.has_error("tenant_id", "invalid_format"),
+        "{:?}",
+        bad.errors()
+    );
+    // The page finds it too.
+    let mut bea = Visitor::new(&t);
+    bea.sign_in("adatum:billing_admin").await;
+    let page = bea.get(&format!("/eligibility?id={tenant}")).await;
+    assert!(
+        page.has("Looked up") && page.has(">Active<"),
+        "{}",
+        page.html
+    );
+}

@@ -2,6 +2,7 @@
 //! served docs.
 
 pub mod admin;
+pub mod associations;
 pub mod claims;
 pub mod consent;
 pub mod dto;
@@ -57,6 +58,7 @@ pub fn routes(upload_limit: usize) -> (Router<App>, utoipa::openapi::OpenApi) {
         .routes(routes!(reference::catalog))
         .routes(routes!(reference::lookup))
         .routes(routes!(reference::check_key))
+        .routes(routes!(associations::lookup))
         .routes(routes!(jobs::list))
         .routes(routes!(jobs::requeue))
         .routes(routes!(admin::holidays, admin::add_holiday))

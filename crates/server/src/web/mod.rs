@@ -8,6 +8,7 @@ pub mod assets;
 pub mod claims;
 pub mod consent;
 pub mod cookies;
+pub mod eligibility;
 pub mod error;
 pub mod form;
 pub mod i18n;
@@ -72,6 +73,7 @@ pub fn routes(app: App, upload_limit: usize) -> Router<App> {
         .route("/claims/{id}/dispute/{step}", post(actions::dispute_step))
         .route("/claims/{id}/{action}", post(actions::post))
         .route("/keys", get(keys::check))
+        .route("/eligibility", get(eligibility::page))
         .route("/review", get(review::queue::queue))
         .route("/disputes", get(review::disputes::queue))
         .route("/reports", get(reports::pages::page))
