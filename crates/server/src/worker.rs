@@ -13,7 +13,7 @@ use crate::mail::{customer_language, partner_language};
 use crate::metrics;
 use crate::state::App;
 use cpor_domain::Actor;
-use cpor_domain::claim::{Command, EventKind, Notification, Recipient};
+use cpor_domain::claim::{Command, Event, EventKind, Notification, Recipient, replay, stale};
 use cpor_domain::jiff::{SignedDuration, Timestamp};
 use cpor_store::{CommandRequest, Job, JobKind, Retry, StoreError};
 use futures::FutureExt;
@@ -162,30 +162,75 @@ async fn execute(app: &App, job: &Job, now: Timestamp) -> Result<(), String> {
     }
 }
 
+/// The whole history of a claim, read page by page.
+async fn full_history(app: &App, id: cpor_domain::values::ClaimId) -> Result<Vec<Event>, String> {
+    const PAGE: u32 = 1000;
+    let mut out: Vec<Event> = Vec::new();
+    loop {
+        let after = out.last().map_or(0, |e| e.seq);
+        let page = app
+            .store
+            .history(id, after, PAGE)
+            .await
+            .map_err(|e| e.to_string())?;
+        let done = page.len() < PAGE as usize;
+        out.extend(page);
+        if done {
+            return Ok(out);
+        }
+    }
+}
+
+/// Delivers an e-mail as of the event that queued it: rendered from the claim as it was
+/// at `n.as_of` (and its history up to then), or dropped, and the drop recorded on the
+/// claim, when it no longer applies (`cpor_domain::claim::stale`).
 async fn deliver(app: &App, job: &Job, n: &Notification, now: Timestamp) -> Result<(), String> {
-    let Some(claim) = app
-        .store
-        .claim(n.claim_id)
-        .await
-        .map_err(|e| e.to_string())?
-    else {
+    let events = full_history(app, n.claim_id).await?;
+    // E-mails queued before their version was kept: as of the claim as it is now.
+    let upto = match usize::try_from(n.as_of) {
+        Ok(0) | Err(_) => events.len(),
+        Ok(v) => v.min(events.len()),
+    };
+    let (before, since) = events.split_at(upto);
+    let (Some(claim), true) = (replay(before), replay(&events).is_some()) else {
         return app
             .store
             .finish_job(job.id, now, "skipped: the claim is gone")
             .await
             .map_err(|e| e.to_string());
     };
+    if let Some(why) = stale(n, &claim, since, now) {
+        metrics::email("dropped");
+        tracing::info!(
+            template = n.template.as_str(),
+            why = why.as_str(),
+            "e-mail dropped"
+        );
+        let mut req = CommandRequest::new(
+            claim.id,
+            Command::DropEmail {
+                template: n.template,
+                to: n.to.clone(),
+                why,
+            },
+            Actor::System,
+            now,
+        );
+        req.job_id = Some(job.id);
+        return app
+            .store
+            .execute(req)
+            .await
+            .map(|_| ())
+            .map_err(|e| format!("recording the drop: {e}"));
+    }
     let org = app
         .store
         .organisation(claim.org_id)
         .await
         .map_err(|e| e.to_string())?;
     let partner = org.map(|o| o.name.to_string()).unwrap_or_default();
-    let history = app
-        .store
-        .history(claim.id, claim.version.saturating_sub(20), 20)
-        .await
-        .map_err(|e| e.to_string())?;
+    let history = &before[before.len().saturating_sub(20)..];
     let reference = app.store.reference().await.map_err(|e| e.to_string())?;
     let lang = match n.recipient {
         Recipient::Customer => customer_language(app.store.as_ref(), &claim).await,
@@ -198,7 +243,7 @@ async fn deliver(app: &App, job: &Job, n: &Notification, now: Timestamp) -> Resu
         n,
         &claim,
         &partner,
-        &history,
+        history,
         &reference,
         &app.public_url,
         &app.mail_from,

@@ -61,7 +61,9 @@ pub fn apply(state: Option<Claim>, event: &Event) -> Option<Claim> {
             c.poe.push(poe.clone());
         }
         EventKind::PoeRemoved { poe_id, .. } => c.poe.retain(|p| &p.id != poe_id),
-        EventKind::CommentAdded { .. } | EventKind::EmailSent { .. } => {}
+        EventKind::CommentAdded { .. }
+        | EventKind::EmailSent { .. }
+        | EventKind::EmailDropped { .. } => {}
         EventKind::Submitted {
             review_pickup_due, ..
         } => {

@@ -139,6 +139,12 @@ pub enum Command {
         template: Template,
         to: Email,
     },
+    /// A queued e-mail about the claim no longer applied at its turn: dropped, not sent.
+    DropEmail {
+        template: Template,
+        to: Email,
+        why: super::DropReason,
+    },
     /// The holidays or the policy changed: count the running business-day deadlines
     /// again from when they started. Changes nothing when none runs or none moves.
     Recount,
@@ -170,6 +176,7 @@ impl Command {
             Command::Supersede { .. } => "supersede",
             Command::Fire(_) => "fire_timer",
             Command::RecordEmail { .. } => "record_email",
+            Command::DropEmail { .. } => "drop_email",
             Command::Recount => "recount",
         }
     }

@@ -205,6 +205,13 @@ pub enum EventKind {
         template: super::Template,
         to: Email,
     },
+    /// A queued e-mail no longer applied when its turn came (its claim moved on, or the
+    /// deadline it reminds of passed or moved): dropped, never sent.
+    EmailDropped {
+        template: super::Template,
+        to: Email,
+        why: super::DropReason,
+    },
     /// The holidays or the policy changed: the running business-day deadlines, counted
     /// again from when they started, are now these (each as the claim's `deadlines`
     /// field of the same name; none when not running).
@@ -247,6 +254,7 @@ impl EventKind {
         "dispute_started",
         "dispute_resolved",
         "email_sent",
+        "email_dropped",
         "deadlines_recounted",
         "arbitration_information_requested",
     ];
@@ -285,12 +293,13 @@ impl EventKind {
             EventKind::DisputeStarted { .. } => "dispute_started",
             EventKind::DisputeResolved { .. } => "dispute_resolved",
             EventKind::EmailSent { .. } => "email_sent",
+            EventKind::EmailDropped { .. } => "email_dropped",
             EventKind::DeadlinesRecounted { .. } => "deadlines_recounted",
         }
     }
 
     /// Whether the event only records something that happened around the claim (an
-    /// e-mail delivered, an SLA breached, the partner's reminder sent, deadlines recounted
+    /// e-mail delivered or dropped, an SLA breached, the partner's reminder sent, deadlines recounted
     /// after a calendar or policy change) without changing anything a client edits or
     /// acts on: such an event does not move the claim's `etag`, nor (except a recount,
     /// see [`EventKind::moves_updated_at`]) its `updated_at`. When adding an event kind,
@@ -298,6 +307,7 @@ impl EventKind {
     pub fn is_background(&self) -> bool {
         match self {
             EventKind::EmailSent { .. }
+            | EventKind::EmailDropped { .. }
             | EventKind::SlaBreached { .. }
             | EventKind::ResponseReminderDue { .. }
             | EventKind::DeadlinesRecounted { .. } => true,

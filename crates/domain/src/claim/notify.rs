@@ -3,9 +3,10 @@
 //! response window ends, on approval and rejection, and when their association is
 //! superseded or ended by the customer, or their dispute is resolved.
 
-use super::{Claim, ConsentSecret, EventKind};
+use super::{Claim, ConsentSecret, Event, EventKind, Status, apply};
 use crate::string_enum;
 use crate::values::{ClaimId, Email, Parse};
+use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 string_enum!(
@@ -50,16 +51,102 @@ pub struct Notification {
     /// The consent link's secret, for the consent request only; the outbox drops it once
     /// the e-mail is sent.
     pub consent_secret: Option<String>,
+    /// The claim's version (the seq of the event that called for the e-mail): the e-mail
+    /// says what was true then, whenever it is delivered. 0 for e-mails queued before
+    /// this was kept: those are rendered from the claim as it is at delivery.
+    #[serde(default)]
+    pub as_of: u64,
+}
+
+string_enum!(
+    /// Why a queued e-mail was dropped at its turn instead of sent.
+    DropReason, "why", "reason for dropping an e-mail" {
+        /// The claim left the state the e-mail asks the recipient to act in.
+        MovedOn = "moved_on",
+        /// The deadline the e-mail reminds of has passed.
+        DeadlinePassed = "deadline_passed",
+        /// The deadline the e-mail reminds of is no longer the claim's (a new round, or
+        /// it was recounted): its date would be wrong.
+        DeadlineMoved = "deadline_moved",
+    }
+);
+
+/// Whether a queued e-mail still applies when its turn comes, given the claim as it was
+/// when the e-mail was queued (`then`), the events recorded since (`since`, in order) and
+/// the time of delivery. `None`: send it. `Some(why)`: drop it and record why.
+///
+/// E-mails that ask the recipient to act (the partner's request for information and its
+/// reminder, an arbitration question, the customer's consent request) no longer apply once
+/// the claim has left the status they asked for action in, even if it came back since.
+/// The request for information and its reminder no longer apply once the answer's
+/// deadline passed; the reminder neither once that deadline moved (a recount: its date
+/// would be wrong, and the request already said when). A request for information
+/// whose deadline was recounted is still sent, with the date it was asked with. E-mails that
+/// report a decision (approval, rejection, supersession, an ended association, a dispute
+/// opened or resolved) are always sent: rendered as of their event, they stay true.
+pub fn stale(
+    n: &Notification,
+    then: &Claim,
+    since: &[Event],
+    now: Timestamp,
+) -> Option<DropReason> {
+    // The state the e-mail asks the recipient to act in, if it asks for action at all.
+    let holds = |c: &Claim| c.status == Status::Approved && c.phase.is_some_and(|p| p.holds_keys());
+    let applies = |c: &Claim| match n.template {
+        Template::InformationRequested | Template::ResponseReminder => {
+            c.status == Status::PartnerActionRequired
+        }
+        Template::ArbitrationQuestion => holds(c) && c.arbitration_question.is_some(),
+        Template::ConsentRequest => holds(c),
+        Template::Approved
+        | Template::Rejected
+        | Template::Superseded
+        | Template::PartlySuperseded
+        | Template::AssociationEnded
+        | Template::DisputeResolved
+        | Template::DisputeOpened => true,
+    };
+    let mut state = Some(then.clone());
+    let mut still = applies(then);
+    for e in since {
+        state = apply(state, e);
+        still &= state.as_ref().is_some_and(applies);
+    }
+    let current = match state {
+        Some(c) if still => c,
+        _ => return Some(DropReason::MovedOn),
+    };
+    // Asking for an answer by a time already past says nothing the partner can act on:
+    // the window's own timer is about to reject the claim.
+    if !matches!(
+        n.template,
+        Template::InformationRequested | Template::ResponseReminder
+    ) {
+        return None;
+    }
+    match current.deadlines.partner_response_due {
+        None => Some(DropReason::MovedOn),
+        Some(due) if due <= now => Some(DropReason::DeadlinePassed),
+        Some(due)
+            if n.template == Template::ResponseReminder
+                && Some(due) != then.deadlines.partner_response_due =>
+        {
+            Some(DropReason::DeadlineMoved)
+        }
+        Some(_) => None,
+    }
 }
 
 /// The e-mails an event of a claim calls for, given the claim after the event and the
-/// policy (which names support's mailbox).
+/// policy (which names support's mailbox). Their `as_of` is the claim's version (the
+/// event's seq) when the claim is given after its event.
 pub fn notifications(
     claim: &Claim,
     event: &EventKind,
     consent: Option<&ConsentSecret>,
     policy: &crate::reference::Policy,
 ) -> Vec<Notification> {
+    let as_of = claim.version;
     let partner = |template| {
         claim.fields.partner_contact.as_ref().map(|c| Notification {
             claim_id: claim.id,
@@ -67,6 +154,7 @@ pub fn notifications(
             recipient: Recipient::Partner,
             to: c.email.clone(),
             consent_secret: None,
+            as_of,
         })
     };
     let mut out: Vec<Option<Notification>> = Vec::new();
@@ -89,6 +177,7 @@ pub fn notifications(
                         recipient: Recipient::Customer,
                         to: c.email.clone(),
                         consent_secret: consent.map(|s| s.0.clone()),
+                        as_of,
                     }),
             );
         }
@@ -114,6 +203,7 @@ pub fn notifications(
                     recipient: Recipient::Support,
                     to,
                     consent_secret: None,
+                    as_of,
                 }),
         ),
         _ => {}

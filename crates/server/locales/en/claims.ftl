@@ -201,6 +201,9 @@ email-association_ended = Association ended
 email-dispute_resolved = Dispute resolved
 email-arbitration_question = Question during an arbitration
 email-dispute_opened = Dispute opened (to support)
+email-dropped-moved_on = the claim had moved on
+email-dropped-deadline_passed = its deadline had passed
+email-dropped-deadline_moved = its deadline had moved
 event-created = Created
 event-edited = Edited
 event-poe_added = Document added
@@ -230,6 +233,7 @@ event-dispute_opened = Dispute opened
 event-dispute_started = Dispute taken by support
 event-dispute_resolved = Dispute resolved
 event-email_sent = E-mail sent
+event-email_dropped = E-mail dropped, not sent
 event-deadlines_recounted = Deadlines recounted on the program calendar
 
 error-required = This is required.

@@ -201,6 +201,9 @@ email-association_ended = Fin de l’association
 email-dispute_resolved = Contestation résolue
 email-arbitration_question = Question pendant un arbitrage
 email-dispute_opened = Contestation ouverte (au support)
+email-dropped-moved_on = la revendication avait changé d’état
+email-dropped-deadline_passed = son échéance était passée
+email-dropped-deadline_moved = son échéance avait changé
 event-created = Créée
 event-edited = Modifiée
 event-poe_added = Document ajouté
@@ -230,6 +233,7 @@ event-dispute_opened = Contestation ouverte
 event-dispute_started = Contestation prise en charge par le support
 event-dispute_resolved = Contestation résolue
 event-email_sent = E-mail envoyé
+event-email_dropped = E-mail abandonné, non envoyé
 event-deadlines_recounted = Échéances recalculées selon le calendrier du programme
 
 error-required = Ce champ est obligatoire.

@@ -201,6 +201,9 @@ email-association_ended = Associação encerrada
 email-dispute_resolved = Contestação resolvida
 email-arbitration_question = Pergunta durante uma arbitragem
 email-dispute_opened = Contestação aberta (para o suporte)
+email-dropped-moved_on = a declaração já tinha avançado
+email-dropped-deadline_passed = o prazo já tinha passado
+email-dropped-deadline_moved = o prazo tinha mudado
 event-created = Criada
 event-edited = Editada
 event-poe_added = Documento adicionado
@@ -230,6 +233,7 @@ event-dispute_opened = Contestação aberta
 event-dispute_started = Contestação assumida pelo suporte
 event-dispute_resolved = Contestação resolvida
 event-email_sent = E-mail enviado
+event-email_dropped = E-mail descartado, não enviado
 event-deadlines_recounted = Prazos recalculados pelo calendário do programa
 
 error-required = Este campo é obrigatório.

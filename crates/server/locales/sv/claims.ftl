@@ -201,6 +201,9 @@ email-association_ended = Associationen har avslutats
 email-dispute_resolved = Bestridandet har avgjorts
 email-arbitration_question = Fråga under ett skiljeförfarande
 email-dispute_opened = Bestridande öppnat (till support)
+email-dropped-moved_on = anspråket hade gått vidare
+email-dropped-deadline_passed = tidsfristen hade passerat
+email-dropped-deadline_moved = tidsfristen hade flyttats
 event-created = Skapat
 event-edited = Redigerat
 event-poe_added = Dokument tillagt
@@ -230,6 +233,7 @@ event-dispute_opened = Bestridande registrerat
 event-dispute_started = Bestridandet har tagits upp av supporten
 event-dispute_resolved = Bestridandet har avgjorts
 event-email_sent = E-post skickad
+event-email_dropped = E-post slopad, inte skickad
 event-deadlines_recounted = Tidsfrister omräknade efter programmets kalender
 
 error-required = Det här är obligatoriskt.

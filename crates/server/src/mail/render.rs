@@ -117,8 +117,9 @@ fn paragraphs(parts: Vec<Option<String>>) -> String {
     body
 }
 
-/// Renders a notification of `claim` (as it is now) for `partner` (the organisation's
-/// name) in `lang`, with the claim's recent history for the decision's comment.
+/// Renders a notification of `claim` as it was when the e-mail was queued (at the
+/// notification's `as_of` version) for `partner` (the organisation's name) in `lang`,
+/// with the claim's recent history up to then for the decision's comment.
 #[allow(clippy::too_many_arguments)]
 pub fn render(
     n: &Notification,

@@ -159,6 +159,13 @@ fn every_code_of_the_domain_has_its_words_in_every_language() {
     );
     add("sla", Sla::ALL.iter().map(|s| s.as_str()).collect());
     add("email", Template::ALL.iter().map(|s| s.as_str()).collect());
+    add(
+        "email-dropped",
+        cpor_domain::claim::DropReason::ALL
+            .iter()
+            .map(|s| s.as_str())
+            .collect(),
+    );
     add("channel", Channel::ALL.iter().map(|s| s.as_str()).collect());
     add(
         "subscription-state",

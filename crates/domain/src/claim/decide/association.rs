@@ -2,7 +2,9 @@
 //! disassociation and supersession; and the timers that drive them.
 
 use super::{Context, Decision, require_status};
-use crate::claim::{Claim, Command, EventKind, Phase, Sla, Status, TimerKind};
+use crate::claim::{
+    Claim, Command, DropReason, EventKind, Phase, Sla, Status, Template, TimerKind,
+};
 use crate::error::{DomainError, ErrorCode};
 use crate::keys::AssociationKey;
 use crate::reference::SolutionArea;
@@ -138,6 +140,26 @@ pub(super) fn fire(claim: &Claim, kind: TimerKind, ctx: &Context) -> Result<Deci
         .into_iter()
         .find(|t| t.kind == kind && t.due <= ctx.now)
         .ok_or_else(|| DomainError::invalid_state(format!("The claim has no {kind} timer due.")))?;
+    // A reminder is for a deadline still ahead. Fired late (after downtime), once the
+    // window has passed, it reminds of nothing: no reminder is sent, and the partner's
+    // history says one was dropped (the window's own timer rejects the claim).
+    if kind == TimerKind::PartnerResponseReminder
+        && claim
+            .deadlines
+            .partner_response_due
+            .is_none_or(|due| due <= ctx.now)
+    {
+        let to = claim.fields.partner_contact.as_ref().ok_or_else(|| {
+            DomainError::invalid_state(
+                "The partner response window has passed: too late for its reminder.",
+            )
+        })?;
+        return Ok(Decision::one(EventKind::EmailDropped {
+            template: Template::ResponseReminder,
+            to: to.email.clone(),
+            why: DropReason::DeadlinePassed,
+        }));
+    }
     let event = match kind {
         TimerKind::ReviewPickupSla => EventKind::SlaBreached {
             sla: Sla::ReviewPickup,

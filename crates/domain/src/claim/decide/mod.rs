@@ -126,7 +126,10 @@ impl Command {
             }
             Command::CustomerDecline { .. } => Allowed::Customer,
             Command::Supersede { .. } => Allowed::ReviewerOrSystem,
-            Command::Fire(_) | Command::RecordEmail { .. } | Command::Recount => Allowed::System,
+            Command::Fire(_)
+            | Command::RecordEmail { .. }
+            | Command::DropEmail { .. }
+            | Command::Recount => Allowed::System,
         }
     }
 }
@@ -211,6 +214,7 @@ fn refused(cmd: &Command) -> &'static str {
         Command::Supersede { .. } => "superseded",
         Command::Fire(_) => "moved on by a deadline",
         Command::RecordEmail { .. } => "e-mailed about",
+        Command::DropEmail { .. } => "spared a stale e-mail",
         Command::Recount => "given recounted deadlines",
     }
 }
@@ -277,6 +281,11 @@ pub fn decide(
         Command::RecordEmail { template, to } => Ok(Decision::one(EventKind::EmailSent {
             template: *template,
             to: to.clone(),
+        })),
+        Command::DropEmail { template, to, why } => Ok(Decision::one(EventKind::EmailDropped {
+            template: *template,
+            to: to.clone(),
+            why: *why,
         })),
         Command::Recount => review::recount(claim, ctx),
         Command::OpenDispute(input) => dispute::open(claim, input, cmd, ctx),

@@ -284,6 +284,11 @@ impl HistoryRow {
             EventKind::EmailSent { template, to } => {
                 vec![format!("{} → {to}", i.code("email", template.as_str()))]
             }
+            EventKind::EmailDropped { template, to, why } => vec![format!(
+                "{} → {to}: {}",
+                i.code("email", template.as_str()),
+                i.code("email-dropped", why.as_str())
+            )],
             EventKind::Superseded { keys, .. } if !keys.is_empty() => keys
                 .iter()
                 .map(|k| crate::web::keys::describe(k, reference, i))
