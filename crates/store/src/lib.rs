@@ -138,8 +138,14 @@ pub trait Store: Send + Sync {
         now: Timestamp,
     ) -> Result<Option<UserId>>;
     /// Counts a failed sign-in at `now` under each key (e.g. "account:x@y",
-    /// "address:1.2.3.4").
-    async fn record_login_failure(&self, keys: &[String], now: Timestamp) -> Result<()>;
+    /// "address:1.2.3.4"), and forgets every failure of any key before `forget_before`:
+    /// those no longer count, and forgetting them keeps the table bounded.
+    async fn record_login_failure(
+        &self,
+        keys: &[String],
+        now: Timestamp,
+        forget_before: Timestamp,
+    ) -> Result<()>;
     /// Failures of `key` at or after `since`.
     async fn login_failures(&self, key: &str, since: Timestamp) -> Result<u32>;
     async fn clear_login_failures(&self, key: &str) -> Result<()>;

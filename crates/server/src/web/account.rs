@@ -135,7 +135,7 @@ pub async fn login(
     let account = match account {
         Some(a) if password_ok && !a.blocked() => a,
         _ => {
-            let _ = app.store.record_login_failure(&keys, now).await;
+            let _ = app.store.record_login_failure(&keys, now, since).await;
             return refuse("login-failed");
         }
     };

@@ -253,7 +253,13 @@ pub async fn record_login_failure(
     c: &mut PgConnection,
     keys: &[String],
     now: Timestamp,
+    forget_before: Timestamp,
 ) -> Result<()> {
+    sqlx::query("DELETE FROM login_failures WHERE at < $1")
+        .bind(micros(forget_before))
+        .execute(&mut *c)
+        .await
+        .map_err(map)?;
     sqlx::query("INSERT INTO login_failures (key, at) SELECT k, $2 FROM unnest($1::text[]) AS k")
         .bind(keys)
         .bind(micros(now))

@@ -612,11 +612,16 @@ impl Store for PgStore {
         accounts::use_link(&mut *self.conn().await?, hash, purpose, now).await
     }
 
-    async fn record_login_failure(&self, keys: &[String], now: Timestamp) -> Result<()> {
+    async fn record_login_failure(
+        &self,
+        keys: &[String],
+        now: Timestamp,
+        forget_before: Timestamp,
+    ) -> Result<()> {
         if keys.is_empty() {
             return Ok(());
         }
-        accounts::record_login_failure(&mut *self.conn().await?, keys, now).await
+        accounts::record_login_failure(&mut *self.conn().await?, keys, now, forget_before).await
     }
 
     async fn login_failures(&self, key: &str, since: Timestamp) -> Result<u32> {

@@ -267,7 +267,14 @@ pub fn use_link(
     user.map(|u| parse("user id", &u)).transpose()
 }
 
-pub fn record_login_failure(c: &Connection, keys: &[String], now: Timestamp) -> Result<()> {
+pub fn record_login_failure(
+    c: &Connection,
+    keys: &[String],
+    now: Timestamp,
+    forget_before: Timestamp,
+) -> Result<()> {
+    c.prepare_cached("DELETE FROM login_failures WHERE at < ?1")?
+        .execute([micros(forget_before)])?;
     let mut stmt = c.prepare_cached("INSERT INTO login_failures (key, at) VALUES (?1, ?2)")?;
     for k in keys {
         stmt.execute(params![k, micros(now)])?;

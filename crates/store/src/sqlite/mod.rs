@@ -563,13 +563,18 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn record_login_failure(&self, keys: &[String], now: Timestamp) -> Result<()> {
+    async fn record_login_failure(
+        &self,
+        keys: &[String],
+        now: Timestamp,
+        forget_before: Timestamp,
+    ) -> Result<()> {
         if keys.is_empty() {
             return Ok(());
         }
         let keys = keys.to_vec();
         self.writer
-            .call(move |c, _| accounts::record_login_failure(c, &keys, now))
+            .call(move |c, _| accounts::record_login_failure(c, &keys, now, forget_before))
             .await
     }
 

@@ -294,20 +294,23 @@ pub async fn login_failures_are_counted_per_key_since_a_time_and_cleared(store: 
     let other = "address:192.0.2.2".to_string();
     assert_eq!(store.login_failures(&account, w.now).await.unwrap(), 0);
     let both = [account.clone(), address.clone()];
-    store.record_login_failure(&both, w.now).await.unwrap();
     store
-        .record_login_failure(&both, at(&w, minutes(10)))
+        .record_login_failure(&both, w.now, w.now)
         .await
         .unwrap();
     store
-        .record_login_failure(std::slice::from_ref(&address), at(&w, minutes(20)))
+        .record_login_failure(&both, at(&w, minutes(10)), w.now)
         .await
         .unwrap();
     store
-        .record_login_failure(std::slice::from_ref(&other), at(&w, minutes(20)))
+        .record_login_failure(std::slice::from_ref(&address), at(&w, minutes(20)), w.now)
         .await
         .unwrap();
-    store.record_login_failure(&[], w.now).await.unwrap();
+    store
+        .record_login_failure(std::slice::from_ref(&other), at(&w, minutes(20)), w.now)
+        .await
+        .unwrap();
+    store.record_login_failure(&[], w.now, w.now).await.unwrap();
     assert_eq!(store.login_failures(&account, w.now).await.unwrap(), 2);
     assert_eq!(store.login_failures(&address, w.now).await.unwrap(), 3);
     // At or after `since`.
@@ -321,6 +324,17 @@ pub async fn login_failures_are_counted_per_key_since_a_time_and_cleared(store: 
     assert_eq!(store.login_failures(&address, w.now).await.unwrap(), 0);
     assert_eq!(store.login_failures(&account, w.now).await.unwrap(), 2);
     assert_eq!(store.login_failures(&other, w.now).await.unwrap(), 1);
+    // A new failure forgets every key's failures before `forget_before`.
+    store
+        .record_login_failure(
+            std::slice::from_ref(&other),
+            at(&w, minutes(30)),
+            at(&w, minutes(15)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.login_failures(&account, w.now).await.unwrap(), 0);
+    assert_eq!(store.login_failures(&other, w.now).await.unwrap(), 2);
 }
 
 pub async fn disabling_a_user_ends_its_sessions_and_stops_its_tokens(store: Arc<dyn Store>) {
