@@ -203,6 +203,19 @@ pub fn role_opts(i: &super::i18n::I18n, side: Side) -> Vec<RoleOpt> {
         .collect()
 }
 
+/// E-mails `user` a new invitation link and goes back to the organisation page.
+async fn send_invitation(ui: &Ui, user: &User) -> PageResult {
+    send_link(
+        ui.app.clone(),
+        user.id,
+        user.email.to_string(),
+        LinkPurpose::Invitation,
+        ui.i.clone(),
+    )
+    .await;
+    Ok(see_other("/organisation?notice=user_invited"))
+}
+
 /// A user of the admin's organisation, by the id in the path.
 async fn member(ui: &Ui, org: OrgId, id: &str) -> Result<User, PageError> {
     let id: UserId = id.parse().map_err(|_| PageError::not_found(ui))?;
@@ -344,15 +357,7 @@ pub async fn invite(posted: Posted<InviteForm>) -> PageResult {
         }
         Err(e) => return Err(PageError::from_api(ui, e.into())),
     }
-    send_link(
-        app.clone(),
-        user.id,
-        user.email.to_string(),
-        LinkPurpose::Invitation,
-        ui.i.clone(),
-    )
-    .await;
-    Ok(see_other("/organisation?notice=user_invited"))
+    send_invitation(ui, &user).await
 }
 
 #[derive(Deserialize)]
@@ -415,15 +420,7 @@ pub async fn reinvite(Path(id): Path<String>, posted: Posted<NoFields>) -> PageR
     let viewer = viewer_of(ui)?;
     let org = admin_of(ui, &viewer)?;
     let user = member(ui, org, &id).await?;
-    send_link(
-        ui.app.clone(),
-        user.id,
-        user.email.to_string(),
-        LinkPurpose::Invitation,
-        ui.i.clone(),
-    )
-    .await;
-    Ok(see_other("/organisation?notice=user_invited"))
+    send_invitation(ui, &user).await
 }
 
 #[derive(Deserialize)]
