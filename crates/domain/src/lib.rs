@@ -6,6 +6,7 @@
 pub mod actor;
 pub mod calendar;
 pub mod claim;
+pub mod eligibility;
 pub mod error;
 pub mod execute;
 pub mod keys;

@@ -7,6 +7,7 @@
 use crate::{CommandOutcome, CommandRequest, JobKind, Result, StoreError};
 use cpor_domain::claim::Context;
 use cpor_domain::claim::{Claim, Command, Event, Timer};
+use cpor_domain::eligibility::{EligibilityChange, eligibility_changes};
 use cpor_domain::execute::execute;
 use cpor_domain::jiff::Timestamp;
 use cpor_domain::keys::{AssociationKey, KeyHolder};
@@ -69,6 +70,10 @@ pub trait CommandTx {
     /// Marks a job done as part of the command that carried it out; for an e-mail job,
     /// forgets the consent link's secret it carried.
     async fn complete_job(&mut self, id: i64, now: Timestamp, outcome: &str) -> Result<()>;
+    /// Appends the command's eligibility changes to the feed, numbered in commit order,
+    /// and moves the keys' periods of eligibility. Called last, so that a backend that
+    /// must serialise the numbering holds its lock only until the commit.
+    async fn record_eligibility(&mut self, changes: &[EligibilityChange]) -> Result<()>;
 }
 
 /// Runs `request` in `tx`.
@@ -191,9 +196,16 @@ pub async fn run<T: CommandTx>(
             }
         }
     }
+    let eligibility: Vec<EligibilityChange> = changes
+        .iter()
+        .flat_map(|ch| eligibility_changes(ch.before.as_ref(), &ch.events, &reference.programs))
+        .collect();
     if let Some(job) = request.job_id {
         tx.complete_job(job, request.now, request.command.name())
             .await?;
+    }
+    if !eligibility.is_empty() {
+        tx.record_eligibility(&eligibility).await?;
     }
     let target = changes.into_iter().next();
     let (after, events, created) = match target {

@@ -21,6 +21,7 @@ pub use types::*;
 use async_trait::async_trait;
 use cpor_domain::Role;
 use cpor_domain::claim::{Claim, Event, Status, Thread, Timer};
+use cpor_domain::eligibility::EligibilityChange;
 use cpor_domain::jiff::civil::Date;
 use cpor_domain::jiff::{SignedDuration, Timestamp};
 use cpor_domain::keys::{AssociationKey, KeyHolder};
@@ -86,7 +87,15 @@ pub trait Store: Send + Sync {
     /// The user of an API token; `None` when the token is unknown, revoked or expired at
     /// `now`, or its user is disabled or of a suspended organisation. Records when the token was last used (at most
     /// once a minute).
-    async fn user_by_token(&self, token_hash: &str, now: Timestamp) -> Result<Option<User>>;
+    async fn user_by_token(&self, token_hash: &str, now: Timestamp) -> Result<Option<User>> {
+        Ok(self.token_user(token_hash, now).await?.map(|(u, _)| u))
+    }
+    /// The user of a token that works at `now`, and the token's scope.
+    async fn token_user(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> Result<Option<(User, Option<TokenScope>)>>;
     async fn users(&self, org: Option<OrgId>) -> Result<Vec<User>>;
 
     // ----- accounts and sessions (web sign-in) ---------------------------------------------
@@ -160,6 +169,7 @@ pub trait Store: Send + Sync {
         name: Option<&str>,
         now: Timestamp,
         expires_at: Option<Timestamp>,
+        scope: Option<TokenScope>,
     ) -> Result<TokenInfo>;
     /// Revokes the token with this public id if it belongs to `user` (and is not revoked
     /// yet); false otherwise.
@@ -211,6 +221,22 @@ pub trait Store: Send + Sync {
         after_seq: u64,
         limit: u32,
     ) -> Result<Vec<Comment>>;
+    /// The eligibility feed: changes after `after` (a change's `seq`) in commit order,
+    /// of one organisation's claims or of all.
+    async fn eligibility_changes(
+        &self,
+        after: u64,
+        limit: u32,
+        org: Option<OrgId>,
+    ) -> Result<Vec<(u64, EligibilityChange)>>;
+    /// The keys eligible at `at`, in (claim, key) order after `after`.
+    async fn eligible_at(
+        &self,
+        at: Timestamp,
+        org: Option<OrgId>,
+        after: Option<PeriodCursor>,
+        limit: u32,
+    ) -> Result<Vec<EligibilityPeriod>>;
     async fn key_holder(&self, key: &AssociationKey) -> Result<Option<KeyHolder>>;
 
     // ----- jobs ------------------------------------------------------------------------------

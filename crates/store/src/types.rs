@@ -300,7 +300,17 @@ pub struct TokenInfo {
     pub created_at: Timestamp,
     pub expires_at: Option<Timestamp>,
     pub last_used_at: Option<Timestamp>,
+    /// None: everything the user's role allows.
+    pub scope: Option<TokenScope>,
 }
+
+cpor_domain::string_enum!(
+    /// A narrower grant than the user's role, for a token given to another system.
+    TokenScope, "scope", "token scope" {
+        /// The eligibility feed, the export and the lookup; nothing else.
+        EligibilityRead = "eligibility:read",
+    }
+);
 
 /// The public id of a token with this hash: its first 16 characters.
 pub(crate) fn token_public_id(token_hash: &str) -> String {
@@ -401,3 +411,19 @@ pub struct ImportSummary {
     pub domains: usize,
     pub subscriptions: usize,
 }
+
+/// One key's period of eligibility: from the association's activation until the key
+/// stopped counting (none while it counts).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EligibilityPeriod {
+    pub claim_id: ClaimId,
+    pub key: cpor_domain::keys::AssociationKey,
+    pub org_id: OrgId,
+    pub mpn_id: cpor_domain::values::MpnId,
+    pub effective_from: Timestamp,
+    pub effective_to: Option<Timestamp>,
+    pub expires_at: Option<Timestamp>,
+}
+
+/// Where an export of periods resumes: after this claim's key.
+pub type PeriodCursor = (ClaimId, String);

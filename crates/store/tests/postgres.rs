@@ -72,7 +72,9 @@ async fn the_etag_migration_rebuilds_claims_as_replay_does() {
          ALTER TABLE organisations DROP COLUMN suspended_at;
          ALTER TABLE claims DROP COLUMN dispute_due;
          DROP INDEX claim_events_at;
-         ALTER TABLE organisations DROP COLUMN language;",
+         ALTER TABLE organisations DROP COLUMN language;
+         DROP TABLE eligibility_changes, eligibility_periods, eligibility_sequence;
+         ALTER TABLE api_tokens DROP COLUMN scope;",
         later.as_microsecond()
     )))
     .execute(&mut conn)
@@ -125,7 +127,9 @@ async fn the_disputes_queue_migration_fills_open_disputes() {
         "DELETE FROM schema_migrations WHERE version >= 7;
          ALTER TABLE claims DROP COLUMN dispute_due;
          DROP INDEX claim_events_at;
-         ALTER TABLE organisations DROP COLUMN language;",
+         ALTER TABLE organisations DROP COLUMN language;
+         DROP TABLE eligibility_changes, eligibility_periods, eligibility_sequence;
+         ALTER TABLE api_tokens DROP COLUMN scope;",
     )
     .execute(&mut conn)
     .await
@@ -135,5 +139,79 @@ async fn the_disputes_queue_migration_fills_open_disputes() {
     assert_eq!(
         queue.items.iter().map(|c| c.id).collect::<Vec<_>>(),
         [disputed]
+    );
+}
+
+/// Two processes (two stores on one database) activate associations at once while a
+/// consumer follows the feed by cursor: it sees every change exactly once, numbered
+/// without a gap, so a change committed late is never skipped by a cursor already past it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_feed_follows_commit_order_across_processes() {
+    use cpor_domain::reference::TenantRecord;
+    use cpor_domain::values::{DomainName, Parse, TenantId};
+    use cpor_store::Store;
+    use std::collections::BTreeSet;
+    let Some(url) = suite::postgres_url() else {
+        return;
+    };
+    let db = suite::fresh_postgres_database(&url).await;
+    let one: Arc<dyn Store> = Arc::new(PgStore::connect(&db, 4).await.expect("connect"));
+    let two: Arc<dyn Store> = Arc::new(PgStore::connect(&db, 4).await.expect("connect"));
+    let mut w = suite::World::new(one.clone()).await;
+    const N: u128 = 40;
+    let tenant =
+        |n: u128| TenantId::parse(&uuid::Uuid::from_u128(0x7e00_0000 + n).to_string()).unwrap();
+    let tenants: Vec<TenantRecord> = (0..N)
+        .map(|n| TenantRecord {
+            tenant_id: tenant(n),
+            domains: vec![DomainName::parse(&format!("t{n}.example.com")).unwrap()],
+            subscriptions: Vec::new(),
+        })
+        .collect();
+    one.import_directory(&tenants).await.unwrap();
+    let mut claims = BTreeSet::new();
+    for n in 0..N {
+        let input = serde_json::from_value(serde_json::json!({
+            "name": format!("Tenant {n}"), "mpn_id": cpor_domain::sample::ADATUM_MPN,
+            "tenant_id": tenant(n).to_string(), "domain": format!("t{n}.example.com"),
+            "solution_area": "microsoft_365", "activity": "usage",
+            "products": [{"product": "teams"}],
+            "customer_contact": {"name": "Ana Silva", "title": "CIO", "email": "ana@t.example.com"},
+            "partner_contact": {"name": "Bo Berg", "email": "bo@partner.example"},
+        }))
+        .unwrap();
+        claims.insert(w.approved(&w.adatum, input).await);
+    }
+    w.later(cpor_domain::jiff::SignedDuration::from_hours(24 * 8));
+    let consumer = {
+        let store = two.clone();
+        tokio::spawn(async move {
+            let (mut cursor, mut seen) = (0u64, Vec::new());
+            while seen.len() < N as usize {
+                for (seq, change) in store.eligibility_changes(cursor, 7, None).await.unwrap() {
+                    assert_eq!(seq, cursor + 1, "a change numbered out of commit order");
+                    cursor = seq;
+                    seen.push(change.claim_id);
+                }
+                tokio::task::yield_now().await;
+            }
+            seen
+        })
+    };
+    let (a, b) = (one.clone(), two.clone());
+    let now = w.now;
+    tokio::join!(
+        suite::eligibility::fire_timers(&a, now),
+        suite::eligibility::fire_timers(&b, now)
+    );
+    let seen = tokio::time::timeout(std::time::Duration::from_secs(30), consumer)
+        .await
+        .expect("the consumer saw every change")
+        .unwrap();
+    assert_eq!(seen.len(), N as usize);
+    assert_eq!(
+        seen.into_iter().collect::<BTreeSet<_>>(),
+        claims,
+        "each once"
     );
 }

@@ -113,10 +113,12 @@ async fn the_etag_migration_rebuilds_claims_as_replay_does() {
     suite::lists::the_claim_lists_migration_filled_names_and_products(&store, id, &names).await;
 }
 
-/// What migration 8 (the events' time index) adds, taken away again, with migration 9
-/// (the organisation's language) after it.
+/// What migration 8 (the events' time index) adds, taken away again, with migrations 9
+/// (the organisation's language) and 10 (the eligibility feed) after it.
 const UNDO_EVENT_TIME: &str =
-    "ALTER TABLE organisations DROP COLUMN language; DROP INDEX claim_events_at;";
+    "ALTER TABLE organisations DROP COLUMN language; DROP INDEX claim_events_at;
+    DROP TABLE eligibility_changes; DROP TABLE eligibility_periods;
+    ALTER TABLE api_tokens DROP COLUMN scope;";
 
 /// What migration 7 (disputes queue) adds, taken away again.
 const UNDO_DISPUTE_QUEUE: &str = "
@@ -232,5 +234,51 @@ async fn the_disputes_queue_migration_fills_open_disputes() {
     assert_eq!(
         queue.items.iter().map(|c| c.id).collect::<Vec<_>>(),
         [disputed]
+    );
+}
+
+/// A database from before the eligibility feed: the associations that counted already
+/// are in the feed and the periods once migration 10 ran.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_eligibility_migration_fills_the_feed_from_history() {
+    use cpor_domain::eligibility::ChangeKind;
+    use cpor_store::Store;
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(dir.path()).expect("open"));
+    let mut w = suite::World::new(store.clone()).await;
+    let active = w.approved(&w.adatum, suite::teams("Counted")).await;
+    w.later(cpor_domain::jiff::SignedDuration::from_hours(24 * 8));
+    suite::eligibility::fire_timers(&store, w.now).await;
+    let pending = cpor_domain::sample::m365_claim(
+        "Not yet",
+        cpor_domain::sample::LITWARE_MPN,
+        &["exchange_online"],
+    );
+    w.approved(&w.litware, pending).await;
+    let before = store.eligibility_changes(0, 10, None).await.unwrap();
+    drop((w, store));
+    let conn = rusqlite::Connection::open(dir.path().join(cpor_store::sqlite::DB_FILE)).unwrap();
+    conn.execute_batch(
+        "DROP TABLE eligibility_changes; DROP TABLE eligibility_periods;
+         ALTER TABLE api_tokens DROP COLUMN scope; PRAGMA user_version = 9;",
+    )
+    .unwrap();
+    drop(conn);
+    let store = SqliteStore::open(dir.path()).expect("reopen");
+    let after = store.eligibility_changes(0, 10, None).await.unwrap();
+    assert_eq!(after, before);
+    assert_eq!(
+        after
+            .iter()
+            .map(|(_, c)| (c.kind, c.claim_id))
+            .collect::<Vec<_>>(),
+        [(ChangeKind::Activated, active)]
+    );
+    let now = suite::now()
+        .checked_add(cpor_domain::jiff::SignedDuration::from_hours(24 * 9))
+        .unwrap();
+    assert_eq!(
+        store.eligible_at(now, None, None, 10).await.unwrap().len(),
+        1
     );
 }

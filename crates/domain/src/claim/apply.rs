@@ -28,6 +28,7 @@ pub fn apply(state: Option<Claim>, event: &Event) -> Option<Claim> {
                 superseded_by: None,
                 superseded: Vec::new(),
                 lost_keys: Vec::new(),
+                activated_at: None,
                 arbitration_question: None,
                 reviewer: None,
                 submitted_at: None,
@@ -131,6 +132,7 @@ pub fn apply(state: Option<Claim>, event: &Event) -> Option<Claim> {
         EventKind::ConsentWindowPassed { expires_at } => {
             c.phase = Some(Phase::Active);
             c.association_expires_at = *expires_at;
+            c.activated_at = Some(at);
         }
         EventKind::ExpiryPostponed { expires_at } => c.association_expires_at = *expires_at,
         EventKind::AssociationExpired => end(&mut c, Phase::Expired, Reason::SubscriptionEnded),

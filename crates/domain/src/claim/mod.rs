@@ -125,6 +125,10 @@ pub struct Claim {
     /// When an active Business Applications association expires: the end of the last
     /// day of its latest-ending subscription.
     pub association_expires_at: Option<Timestamp>,
+    /// When the association became active (its consent window passed): the start of its
+    /// eligibility.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activated_at: Option<Timestamp>,
     /// The claim that won arbitration for this claim's keys: for the operator only (see
     /// [`Claim::view_for`]).
     pub superseded_by: Option<ClaimId>,

@@ -3,9 +3,11 @@
 
 use super::error::{col, is_foreign_key_violation, is_unique_violation, map};
 use super::queries::user_of;
-use crate::conv::parse;
+use crate::conv::{parse, parse_value};
 use crate::rows::{from_micros, micros};
-use crate::{Account, LinkPurpose, Result, Session, StoreError, TokenInfo, User, token_public_id};
+use crate::{
+    Account, LinkPurpose, Result, Session, StoreError, TokenInfo, TokenScope, User, token_public_id,
+};
 use cpor_domain::Role;
 use cpor_domain::jiff::Timestamp;
 use cpor_domain::values::{Email, UserId};
@@ -297,12 +299,16 @@ fn token_info(r: &PgRow) -> Result<TokenInfo> {
         created_at: from_micros(col(r, "created_at")?),
         expires_at: col::<Option<i64>>(r, "expires_at")?.map(from_micros),
         last_used_at: col::<Option<i64>>(r, "last_used_at")?.map(from_micros),
+        scope: col::<Option<String>>(r, "scope")?
+            .as_deref()
+            .map(parse_value)
+            .transpose()?,
     })
 }
 
 pub async fn tokens(c: &mut PgConnection, user: UserId) -> Result<Vec<TokenInfo>> {
     let rows = sqlx::query(
-        "SELECT id, user_id, name, created_at, expires_at, last_used_at FROM api_tokens
+        "SELECT id, user_id, name, created_at, expires_at, last_used_at, scope FROM api_tokens
          WHERE user_id = $1 AND revoked_at IS NULL ORDER BY created_at DESC, id DESC",
     )
     .bind(user.to_string())
@@ -321,11 +327,12 @@ pub async fn insert_token(
     name: Option<&str>,
     now: Timestamp,
     expires_at: Option<Timestamp>,
+    scope: Option<TokenScope>,
 ) -> Result<TokenInfo> {
     let id = token_public_id(hash);
     sqlx::query(
-        "INSERT INTO api_tokens (token_hash, id, user_id, name, created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO api_tokens (token_hash, id, user_id, name, created_at, expires_at, scope)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(hash)
     .bind(&id)
@@ -333,6 +340,7 @@ pub async fn insert_token(
     .bind(name)
     .bind(micros(now))
     .bind(expires_at.map(micros))
+    .bind(scope.map(TokenScope::as_str))
     .execute(c)
     .await
     .map_err(|e| insert_error(e, "token", id.clone()))?;
@@ -343,6 +351,7 @@ pub async fn insert_token(
         created_at: now,
         expires_at,
         last_used_at: None,
+        scope,
     })
 }
 
@@ -365,14 +374,15 @@ pub async fn revoke_token(
         > 0)
 }
 
-/// The user of a token that works at `now`; records its use at most once a minute.
-pub async fn user_by_token(
+/// The user of a token that works at `now` and the token's scope; records its use at
+/// most once a minute.
+pub async fn token_user(
     c: &mut PgConnection,
     hash: &str,
     now: Timestamp,
-) -> Result<Option<User>> {
+) -> Result<Option<(User, Option<TokenScope>)>> {
     let r = sqlx::query(
-        "SELECT u.id, u.org_id, u.email, u.name, u.role, u.created_at, t.last_used_at
+        "SELECT u.id, u.org_id, u.email, u.name, u.role, u.created_at, t.last_used_at, t.scope
          FROM api_tokens t JOIN users u ON u.id = t.user_id
              LEFT JOIN organisations o ON o.id = u.org_id
          WHERE t.token_hash = $1 AND t.revoked_at IS NULL
@@ -386,6 +396,10 @@ pub async fn user_by_token(
     .map_err(map)?;
     let Some(r) = r else { return Ok(None) };
     let user = user_of(&r)?;
+    let scope = col::<Option<String>>(&r, "scope")?
+        .as_deref()
+        .map(parse_value)
+        .transpose()?;
     let used = col::<Option<i64>>(&r, "last_used_at")?;
     if used.is_none_or(|t| t <= micros(now).saturating_sub(LAST_USED_EVERY)) {
         // Only a record for owners and admins: a failure does not refuse the request.
@@ -402,5 +416,5 @@ pub async fn user_by_token(
             tracing::warn!(error = %e, "cannot record when an API token was last used");
         }
     }
-    Ok(Some(user))
+    Ok(Some((user, scope)))
 }

@@ -3,6 +3,7 @@
 //! reference data carries a version so every process reloads it after a change.
 
 mod accounts;
+mod eligibility;
 mod error;
 mod queries;
 mod schema;
@@ -10,13 +11,14 @@ mod tx;
 
 use crate::rows::micros;
 use crate::{
-    Account, ClaimCursor, ClaimQuery, CommandOutcome, CommandRequest, Comment, FailingJob,
-    ImportSummary, Job, JobStats, LinkPurpose, MAX_JOB_ATTEMPTS, Page, ReportEvent, Result, Retry,
-    Session, Store, StoreError, TokenInfo, User,
+    Account, ClaimCursor, ClaimQuery, CommandOutcome, CommandRequest, Comment, EligibilityPeriod,
+    FailingJob, ImportSummary, Job, JobStats, LinkPurpose, MAX_JOB_ATTEMPTS, Page, PeriodCursor,
+    ReportEvent, Result, Retry, Session, Store, StoreError, TokenInfo, TokenScope, User,
 };
 use async_trait::async_trait;
 use cpor_domain::Role;
 use cpor_domain::claim::{Claim, Event, Status, Thread, Timer};
+use cpor_domain::eligibility::EligibilityChange;
 use cpor_domain::jiff::civil::Date;
 use cpor_domain::jiff::{SignedDuration, Timestamp};
 use cpor_domain::keys::{AssociationKey, KeyHolder};
@@ -519,19 +521,32 @@ impl Store for PgStore {
                 }
             })?;
         if let Some(hash) = token_hash {
-            accounts::insert_token(&mut tx, u.id, hash, None, u.created_at, None).await?;
+            accounts::insert_token(&mut tx, u.id, hash, None, u.created_at, None, None).await?;
         }
         tx.commit().await.map_err(map)?;
         Ok(())
     }
 
     async fn add_token(&self, user: UserId, token_hash: &str, now: Timestamp) -> Result<()> {
-        accounts::insert_token(&mut *self.conn().await?, user, token_hash, None, now, None).await?;
+        accounts::insert_token(
+            &mut *self.conn().await?,
+            user,
+            token_hash,
+            None,
+            now,
+            None,
+            None,
+        )
+        .await?;
         Ok(())
     }
 
-    async fn user_by_token(&self, token_hash: &str, now: Timestamp) -> Result<Option<User>> {
-        accounts::user_by_token(&mut *self.conn().await?, token_hash, now).await
+    async fn token_user(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> Result<Option<(User, Option<TokenScope>)>> {
+        accounts::token_user(&mut *self.conn().await?, token_hash, now).await
     }
 
     async fn users(&self, org: Option<OrgId>) -> Result<Vec<User>> {
@@ -643,6 +658,7 @@ impl Store for PgStore {
         name: Option<&str>,
         now: Timestamp,
         expires_at: Option<Timestamp>,
+        scope: Option<TokenScope>,
     ) -> Result<TokenInfo> {
         accounts::insert_token(
             &mut *self.conn().await?,
@@ -651,6 +667,7 @@ impl Store for PgStore {
             name,
             now,
             expires_at,
+            scope,
         )
         .await
     }
@@ -718,6 +735,25 @@ impl Store for PgStore {
         limit: u32,
     ) -> Result<Vec<Comment>> {
         queries::comments(&mut *self.conn().await?, id, thread, after_seq, limit).await
+    }
+
+    async fn eligibility_changes(
+        &self,
+        after: u64,
+        limit: u32,
+        org: Option<OrgId>,
+    ) -> Result<Vec<(u64, EligibilityChange)>> {
+        eligibility::changes(&mut *self.conn().await?, after, limit, org).await
+    }
+
+    async fn eligible_at(
+        &self,
+        at: Timestamp,
+        org: Option<OrgId>,
+        after: Option<PeriodCursor>,
+        limit: u32,
+    ) -> Result<Vec<EligibilityPeriod>> {
+        eligibility::eligible_at(&mut *self.conn().await?, at, org, after, limit).await
     }
 
     async fn key_holder(&self, key: &AssociationKey) -> Result<Option<KeyHolder>> {

@@ -16,11 +16,14 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0007_dispute_queue.sql"),
     include_str!("../../migrations/postgres/0008_event_time.sql"),
     include_str!("../../migrations/postgres/0009_organisation_language.sql"),
+    include_str!("../../migrations/postgres/0010_eligibility.sql"),
 ];
 /// The migration that adds `claims.name_key`, which [`fill_name_keys`] completes.
 const NAME_KEY_MIGRATION: usize = 5;
 /// The migration that adds `claims.dispute_due`, which [`fill_dispute_dues`] completes.
 const DISPUTE_DUE_MIGRATION: usize = 7;
+/// The migration that adds the eligibility feed, which [`fill_eligibility`] completes.
+const ELIGIBILITY_MIGRATION: usize = 10;
 /// An arbitrary constant naming cpor's migration lock.
 const LOCK: i64 = 0x0C90_2026;
 
@@ -60,6 +63,9 @@ async fn apply(conn: &mut sqlx::PgConnection) -> Result<()> {
         }
         if i + 1 == DISPUTE_DUE_MIGRATION {
             fill_dispute_dues(&mut tx).await?;
+        }
+        if i + 1 == ELIGIBILITY_MIGRATION {
+            fill_eligibility(&mut tx).await?;
         }
         sqlx::query("INSERT INTO schema_migrations (version) VALUES ($1)")
             .bind((i + 1) as i32)
@@ -109,6 +115,30 @@ async fn fill_name_keys(conn: &mut sqlx::PgConnection) -> Result<()> {
             .execute(&mut *conn)
             .await
             .map_err(map)?;
+    }
+    Ok(())
+}
+
+/// The feed and periods of the associations that counted before the feed existed, from
+/// their histories, in the order of their claims.
+async fn fill_eligibility(conn: &mut sqlx::PgConnection) -> Result<()> {
+    let programs = super::queries::reference(&mut *conn)
+        .await?
+        .programs
+        .clone();
+    let ids: Vec<String> = sqlx::query_scalar(
+        "SELECT id FROM claims WHERE phase IN ('active', 'ended', 'expired') ORDER BY id",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(map)?;
+    for id in ids {
+        let id = crate::conv::parse("claim id", &id)?;
+        let events = super::queries::events(&mut *conn, id, 0, u32::MAX).await?;
+        let changes = cpor_domain::eligibility::eligibility_changes(None, &events, &programs);
+        if !changes.is_empty() {
+            super::eligibility::record(&mut *conn, &changes).await?;
+        }
     }
     Ok(())
 }

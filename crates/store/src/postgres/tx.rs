@@ -9,6 +9,7 @@ use crate::rows::{ClaimRow, micros};
 use crate::{JobKind, Result, StoreError};
 use cpor_domain::DomainError;
 use cpor_domain::claim::{Claim, Event, EventKind, Timer, replay};
+use cpor_domain::eligibility::EligibilityChange;
 use cpor_domain::jiff::Timestamp;
 use cpor_domain::keys::{AssociationKey, KeyHolder};
 use cpor_domain::poe::PoeFile;
@@ -327,6 +328,10 @@ impl CommandTx for PgTx {
 
     async fn complete_job(&mut self, id: i64, now: Timestamp, outcome: &str) -> Result<()> {
         complete_job(&mut self.tx, id, now, outcome).await
+    }
+
+    async fn record_eligibility(&mut self, changes: &[EligibilityChange]) -> Result<()> {
+        super::eligibility::record(&mut self.tx, changes).await
     }
 }
 

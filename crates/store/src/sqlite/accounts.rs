@@ -3,9 +3,11 @@
 
 use super::queries::{user_from_row, user_of};
 use super::unique_violation;
-use crate::conv::parse;
+use crate::conv::{parse, parse_value};
 use crate::rows::{from_micros, micros};
-use crate::{Account, LinkPurpose, Result, Session, StoreError, TokenInfo, User, token_public_id};
+use crate::{
+    Account, LinkPurpose, Result, Session, StoreError, TokenInfo, TokenScope, User, token_public_id,
+};
 use cpor_domain::Role;
 use cpor_domain::jiff::Timestamp;
 use cpor_domain::values::{Email, UserId};
@@ -303,15 +305,23 @@ fn token_of(r: &rusqlite::Row) -> rusqlite::Result<(TokenRow, String)> {
             r.get("created_at")?,
             r.get("expires_at")?,
             r.get("last_used_at")?,
+            r.get("scope")?,
         ),
         r.get("user_id")?,
     ))
 }
 
-type TokenRow = (String, Option<String>, i64, Option<i64>, Option<i64>);
+type TokenRow = (
+    String,
+    Option<String>,
+    i64,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+);
 
 fn token_info(row: (TokenRow, String)) -> Result<TokenInfo> {
-    let ((id, name, created, expires, used), user) = row;
+    let ((id, name, created, expires, used, scope), user) = row;
     Ok(TokenInfo {
         id,
         user_id: parse("user id", &user)?,
@@ -319,12 +329,13 @@ fn token_info(row: (TokenRow, String)) -> Result<TokenInfo> {
         created_at: from_micros(created),
         expires_at: expires.map(from_micros),
         last_used_at: used.map(from_micros),
+        scope: scope.as_deref().map(parse_value).transpose()?,
     })
 }
 
 pub fn tokens(c: &Connection, user: UserId) -> Result<Vec<TokenInfo>> {
     let mut stmt = c.prepare_cached(
-        "SELECT id, user_id, name, created_at, expires_at, last_used_at FROM api_tokens
+        "SELECT id, user_id, name, created_at, expires_at, last_used_at, scope FROM api_tokens
          WHERE user_id = ?1 AND revoked_at IS NULL ORDER BY created_at DESC, id DESC",
     )?;
     let rows = stmt.query_map([user.to_string()], token_of)?;
@@ -339,12 +350,13 @@ pub fn insert_token(
     name: Option<&str>,
     now: Timestamp,
     expires_at: Option<Timestamp>,
+    scope: Option<TokenScope>,
 ) -> Result<TokenInfo> {
     let id = token_public_id(hash);
     let r = c
         .prepare_cached(
-            "INSERT INTO api_tokens (token_hash, id, user_id, name, created_at, expires_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO api_tokens (token_hash, id, user_id, name, created_at, expires_at, scope)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?
         .execute(params![
             hash,
@@ -352,7 +364,8 @@ pub fn insert_token(
             user.to_string(),
             name,
             micros(now),
-            expires_at.map(micros)
+            expires_at.map(micros),
+            scope.map(TokenScope::as_str)
         ]);
     if unique_violation(&r).is_some() {
         return Err(StoreError::Duplicate {
@@ -368,6 +381,7 @@ pub fn insert_token(
         created_at: now,
         expires_at,
         last_used_at: None,
+        scope,
     })
 }
 
@@ -378,11 +392,12 @@ pub fn create_token(
     name: Option<&str>,
     now: Timestamp,
     expires_at: Option<Timestamp>,
+    scope: Option<TokenScope>,
 ) -> Result<TokenInfo> {
     if !user_exists(c, user)? {
         return Err(StoreError::NotFound("user"));
     }
-    insert_token(c, user, hash, name, now, expires_at)
+    insert_token(c, user, hash, name, now, expires_at, scope)
 }
 
 pub fn revoke_token(c: &Connection, user: UserId, token_id: &str, at: Timestamp) -> Result<bool> {
@@ -393,13 +408,18 @@ pub fn revoke_token(c: &Connection, user: UserId, token_id: &str, at: Timestamp)
         > 0)
 }
 
-/// The user of a token that works at `now`, and whether its `last_used_at` is due to be
-/// written.
-pub fn user_by_token(c: &Connection, hash: &str, now: Timestamp) -> Result<Option<(User, bool)>> {
+/// The user of a token that works at `now`, the token's scope, and whether its
+/// `last_used_at` is due to be written.
+pub fn token_user(
+    c: &Connection,
+    hash: &str,
+    now: Timestamp,
+) -> Result<Option<(User, Option<TokenScope>, bool)>> {
     let row = c
         .prepare_cached(
             "SELECT u.id AS id, u.org_id AS org_id, u.email AS email, u.name AS name,
-                 u.role AS role, u.created_at AS created_at, t.last_used_at AS last_used_at
+                 u.role AS role, u.created_at AS created_at, t.last_used_at AS last_used_at,
+                 t.scope AS scope
              FROM api_tokens t JOIN users u ON u.id = t.user_id
                  LEFT JOIN organisations o ON o.id = u.org_id
              WHERE t.token_hash = ?1 AND t.revoked_at IS NULL
@@ -407,12 +427,17 @@ pub fn user_by_token(c: &Connection, hash: &str, now: Timestamp) -> Result<Optio
                  AND o.suspended_at IS NULL",
         )?
         .query_row(params![hash, micros(now)], |r| {
-            Ok((user_from_row(r)?, r.get::<_, Option<i64>>("last_used_at")?))
+            Ok((
+                user_from_row(r)?,
+                r.get::<_, Option<String>>("scope")?,
+                r.get::<_, Option<i64>>("last_used_at")?,
+            ))
         })
         .optional()?;
-    row.map(|(u, used)| {
+    row.map(|(u, scope, used)| {
         let due = used.is_none_or(|t| t <= micros(now).saturating_sub(LAST_USED_EVERY));
-        Ok((user_of(u)?, due))
+        let scope = scope.as_deref().map(parse_value).transpose()?;
+        Ok((user_of(u)?, scope, due))
     })
     .transpose()
 }

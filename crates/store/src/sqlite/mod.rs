@@ -2,6 +2,7 @@
 //! `synchronous=FULL`, one writer thread (see [`writer`]) and a pool of readers.
 
 mod accounts;
+mod eligibility;
 mod pool;
 mod queries;
 mod reference;
@@ -11,13 +12,14 @@ mod writer;
 
 use crate::rows::micros;
 use crate::{
-    Account, ClaimCursor, ClaimQuery, CommandOutcome, CommandRequest, Comment, FailingJob,
-    ImportSummary, Job, JobStats, LinkPurpose, MAX_JOB_ATTEMPTS, Page, ReportEvent, Result, Retry,
-    Session, Store, StoreError, TokenInfo, User,
+    Account, ClaimCursor, ClaimQuery, CommandOutcome, CommandRequest, Comment, EligibilityPeriod,
+    FailingJob, ImportSummary, Job, JobStats, LinkPurpose, MAX_JOB_ATTEMPTS, Page, PeriodCursor,
+    ReportEvent, Result, Retry, Session, Store, StoreError, TokenInfo, TokenScope, User,
 };
 use async_trait::async_trait;
 use cpor_domain::Role;
 use cpor_domain::claim::{Claim, Event, Status, Thread, Timer};
+use cpor_domain::eligibility::EligibilityChange;
 use cpor_domain::jiff::civil::Date;
 use cpor_domain::jiff::{SignedDuration, Timestamp};
 use cpor_domain::keys::{AssociationKey, KeyHolder};
@@ -414,7 +416,7 @@ impl Store for SqliteStore {
                 }
                 r?;
                 if let Some(hash) = hash {
-                    accounts::insert_token(c, u.id, &hash, None, u.created_at, None)?;
+                    accounts::insert_token(c, u.id, &hash, None, u.created_at, None, None)?;
                 }
                 Ok(())
             })
@@ -424,19 +426,25 @@ impl Store for SqliteStore {
     async fn add_token(&self, user: UserId, token_hash: &str, now: Timestamp) -> Result<()> {
         let hash = token_hash.to_string();
         self.writer
-            .call(move |c, _| accounts::insert_token(c, user, &hash, None, now, None).map(|_| ()))
+            .call(move |c, _| {
+                accounts::insert_token(c, user, &hash, None, now, None, None).map(|_| ())
+            })
             .await
     }
 
-    async fn user_by_token(&self, token_hash: &str, now: Timestamp) -> Result<Option<User>> {
+    async fn token_user(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> Result<Option<(User, Option<TokenScope>)>> {
         let hash = token_hash.to_string();
         let found = {
             let hash = hash.clone();
             self.readers
-                .read(move |c| accounts::user_by_token(c, &hash, now))
+                .read(move |c| accounts::token_user(c, &hash, now))
                 .await?
         };
-        let Some((user, note_use)) = found else {
+        let Some((user, scope, note_use)) = found else {
             return Ok(None);
         };
         if note_use {
@@ -449,7 +457,7 @@ impl Store for SqliteStore {
                 tracing::warn!(error = %e, "cannot record when an API token was last used");
             }
         }
-        Ok(Some(user))
+        Ok(Some((user, scope)))
     }
 
     async fn users(&self, org: Option<OrgId>) -> Result<Vec<User>> {
@@ -603,11 +611,12 @@ impl Store for SqliteStore {
         name: Option<&str>,
         now: Timestamp,
         expires_at: Option<Timestamp>,
+        scope: Option<TokenScope>,
     ) -> Result<TokenInfo> {
         let (hash, name) = (token_hash.to_string(), name.map(str::to_string));
         self.writer
             .call(move |c, _| {
-                accounts::create_token(c, user, &hash, name.as_deref(), now, expires_at)
+                accounts::create_token(c, user, &hash, name.as_deref(), now, expires_at, scope)
             })
             .await
     }
@@ -699,6 +708,29 @@ impl Store for SqliteStore {
     ) -> Result<Vec<Comment>> {
         self.readers
             .read(move |c| queries::comments(c, id, thread, after_seq, limit))
+            .await
+    }
+
+    async fn eligibility_changes(
+        &self,
+        after: u64,
+        limit: u32,
+        org: Option<OrgId>,
+    ) -> Result<Vec<(u64, EligibilityChange)>> {
+        self.readers
+            .read(move |c| eligibility::changes(c, after, limit, org))
+            .await
+    }
+
+    async fn eligible_at(
+        &self,
+        at: Timestamp,
+        org: Option<OrgId>,
+        after: Option<PeriodCursor>,
+        limit: u32,
+    ) -> Result<Vec<EligibilityPeriod>> {
+        self.readers
+            .read(move |c| eligibility::eligible_at(c, at, org, after, limit))
             .await
     }
 

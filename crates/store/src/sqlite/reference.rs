@@ -31,10 +31,15 @@ pub fn load(conn: &Connection) -> Result<Reference> {
         });
     }
     let policy: Policy = setting(conn, "policy")?.unwrap_or_default();
-    let programs: ProgramMap = setting(conn, "programs")?.unwrap_or_default();
+    let programs = programs(conn)?;
     let holidays = holidays(conn)?.into_iter().map(|(d, _)| d);
     Reference::new(Catalog::new(products), programs, policy, holidays)
         .map_err(|e| crate::StoreError::internal_msg(format!("stored policy: {e}")))
+}
+
+/// The program map (docs/product.md, reference data).
+pub fn programs(conn: &Connection) -> Result<ProgramMap> {
+    Ok(setting(conn, "programs")?.unwrap_or_default())
 }
 
 fn setting<T: serde::de::DeserializeOwned>(conn: &Connection, key: &str) -> Result<Option<T>> {

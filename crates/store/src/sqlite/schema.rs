@@ -15,11 +15,14 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0007_dispute_queue.sql"),
     include_str!("../../migrations/sqlite/0008_event_time.sql"),
     include_str!("../../migrations/sqlite/0009_organisation_language.sql"),
+    include_str!("../../migrations/sqlite/0010_eligibility.sql"),
 ];
 /// The migration that adds `claims.name_key`, which [`fill_name_keys`] completes.
 const NAME_KEY_MIGRATION: usize = 5;
 /// The migration that adds `claims.dispute_due`, which [`fill_dispute_dues`] completes.
 const DISPUTE_DUE_MIGRATION: usize = 7;
+/// The migration that adds the eligibility feed, which [`fill_eligibility`] completes.
+const ELIGIBILITY_MIGRATION: usize = 10;
 
 pub fn migrate(conn: &mut Connection) -> Result<()> {
     let applied: usize =
@@ -32,6 +35,9 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
         }
         if i + 1 == DISPUTE_DUE_MIGRATION {
             fill_dispute_dues(&tx)?;
+        }
+        if i + 1 == ELIGIBILITY_MIGRATION {
+            fill_eligibility(&tx)?;
         }
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;
         tx.commit()?;
@@ -73,6 +79,23 @@ fn fill_dispute_dues(conn: &Connection) -> Result<()> {
             id,
             crate::rows::dispute_due(&claim).map(crate::rows::micros)
         ])?;
+    }
+    Ok(())
+}
+
+/// The feed and periods of the associations that counted before the feed existed, from
+/// their histories, in the order of their claims.
+fn fill_eligibility(conn: &Connection) -> Result<()> {
+    let programs = super::reference::programs(conn)?;
+    let ids = conn
+        .prepare("SELECT id FROM claims WHERE phase IN ('active', 'ended', 'expired') ORDER BY id")?
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for id in ids {
+        let id = crate::conv::parse("claim id", &id)?;
+        let events = super::queries::events(conn, id, 0, u32::MAX)?;
+        let changes = cpor_domain::eligibility::eligibility_changes(None, &events, &programs);
+        super::eligibility::record(conn, &changes)?;
     }
     Ok(())
 }

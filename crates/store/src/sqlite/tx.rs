@@ -6,6 +6,7 @@ use crate::command::{CommandTx, IdempotencyRecord};
 use crate::rows::{ClaimRow, micros};
 use crate::{JobKind, Result, StoreError};
 use cpor_domain::claim::{Claim, Event, EventKind, Timer, replay};
+use cpor_domain::eligibility::EligibilityChange;
 use cpor_domain::jiff::Timestamp;
 use cpor_domain::keys::{AssociationKey, KeyHolder};
 use cpor_domain::poe::PoeFile;
@@ -324,6 +325,10 @@ impl CommandTx for SqliteTx<'_> {
 
     async fn complete_job(&mut self, id: i64, now: Timestamp, outcome: &str) -> Result<()> {
         complete_job(self.conn, id, now, outcome)
+    }
+
+    async fn record_eligibility(&mut self, changes: &[EligibilityChange]) -> Result<()> {
+        super::eligibility::record(self.conn, changes)
     }
 }
 

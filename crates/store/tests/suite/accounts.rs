@@ -2,7 +2,7 @@
 //! sign-ins and API tokens.
 
 use super::*;
-use cpor_store::{LinkPurpose, Session, StoreError};
+use cpor_store::{LinkPurpose, Session, StoreError, TokenScope};
 
 fn minutes(m: i64) -> SignedDuration {
     SignedDuration::from_mins(m)
@@ -127,7 +127,7 @@ pub async fn changing_an_unknown_user_is_not_found(store: Arc<dyn Store>) {
     );
     not_found(
         store
-            .create_token(nobody, "t-nobody", None, now, None)
+            .create_token(nobody, "t-nobody", None, now, None, None)
             .await
             .map(|_| ()),
         "create_token",
@@ -349,7 +349,7 @@ pub async fn disabling_a_user_ends_its_sessions_and_stops_its_tokens(store: Arc<
         .await
         .unwrap();
     let named = store
-        .create_token(me, "named-token-hash", Some("CI"), w.now, None)
+        .create_token(me, "named-token-hash", Some("CI"), w.now, None, None)
         .await
         .unwrap();
     store.set_disabled(me, true).await.unwrap();
@@ -383,11 +383,18 @@ pub async fn a_revoked_token_and_an_expired_token_authenticate_nobody(store: Arc
     let me = id_of(&w.adatum);
     let expires = at(&w, minutes(60));
     store
-        .create_token(me, "expiring-hash", Some("short"), w.now, Some(expires))
+        .create_token(
+            me,
+            "expiring-hash",
+            Some("short"),
+            w.now,
+            Some(expires),
+            None,
+        )
         .await
         .unwrap();
     let revoked = store
-        .create_token(me, "revoked-hash", None, w.now, None)
+        .create_token(me, "revoked-hash", None, w.now, None, None)
         .await
         .unwrap();
     let just_before = expires.checked_sub(SignedDuration::from_micros(1)).unwrap();
@@ -424,6 +431,7 @@ pub async fn tokens_list_newest_first_without_revoked_ones(store: Arc<dyn Store>
                 Some(&format!("token {n}")),
                 at(&w, minutes(i64::from(n))),
                 expires,
+                None,
             )
             .await
             .unwrap();
@@ -435,7 +443,9 @@ pub async fn tokens_list_newest_first_without_revoked_ones(store: Arc<dyn Store>
         made.push(t);
     }
     assert!(matches!(
-        store.create_token(me, &hash(1), None, w.now, None).await,
+        store
+            .create_token(me, &hash(1), None, w.now, None, None)
+            .await,
         Err(StoreError::Duplicate { field: "token", .. })
     ));
     let listed = store.tokens(me).await.unwrap();
@@ -446,6 +456,7 @@ pub async fn tokens_list_newest_first_without_revoked_ones(store: Arc<dyn Store>
         created_at: w.now,
         expires_at: None,
         last_used_at: None,
+        scope: None,
     };
     assert_eq!(
         listed,
@@ -475,7 +486,7 @@ pub async fn another_user_cannot_revoke_my_token(store: Arc<dyn Store>) {
     let w = World::new(store.clone()).await;
     let (me, other) = (id_of(&w.adatum), id_of(&w.litware));
     let mine = store
-        .create_token(me, "my-token-hash", Some("mine"), w.now, None)
+        .create_token(me, "my-token-hash", Some("mine"), w.now, None, None)
         .await
         .unwrap();
     assert!(!store.revoke_token(other, &mine.id).await.unwrap());
@@ -494,7 +505,7 @@ pub async fn a_token_records_its_last_use_at_most_once_a_minute(store: Arc<dyn S
     let w = World::new(store.clone()).await;
     let me = id_of(&w.adatum);
     let t = store
-        .create_token(me, "used-token-hash", None, w.now, None)
+        .create_token(me, "used-token-hash", None, w.now, None, None)
         .await
         .unwrap();
     let last_used = || {
@@ -521,4 +532,34 @@ pub async fn a_token_records_its_last_use_at_most_once_a_minute(store: Arc<dyn S
     let later = at(&w, minutes(3));
     store.user_by_token("used-token-hash", later).await.unwrap();
     assert_eq!(last_used().await, Some(later));
+}
+
+pub async fn a_scoped_token_says_its_scope(store: Arc<dyn Store>) {
+    let w = World::new(store.clone()).await;
+    let me = id_of(&w.adatum);
+    let made = store
+        .create_token(
+            me,
+            "feed-token-hash",
+            Some("incentives"),
+            w.now,
+            None,
+            Some(TokenScope::EligibilityRead),
+        )
+        .await
+        .unwrap();
+    assert_eq!(made.scope, Some(TokenScope::EligibilityRead));
+    assert!(store.tokens(me).await.unwrap().contains(&made));
+    let (user, scope) = store
+        .token_user("feed-token-hash", w.now)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((user.id, scope), (me, Some(TokenScope::EligibilityRead)));
+    let (_, full) = store
+        .token_user("token-hash-1", w.now)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(full, None, "a plain token has its user's whole role");
 }

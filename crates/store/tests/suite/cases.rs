@@ -5,6 +5,8 @@ pub use super::accounts::*;
 #[allow(unused_imports)]
 pub use super::admin::*;
 #[allow(unused_imports)]
+pub use super::eligibility::*;
+#[allow(unused_imports)]
 pub use super::lists::*;
 use super::*;
 use cpor_domain::ErrorCode;

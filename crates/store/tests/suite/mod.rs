@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod cases;
+pub mod eligibility;
 pub mod lists;
 
 use cpor_domain::claim::{ClaimInput, Command, ConsentSecret};
@@ -275,7 +276,10 @@ macro_rules! conformance {
             an_organisation_has_a_language_once_one_is_chosen,
             a_location_in_use_or_the_last_one_cannot_be_removed,
             a_suspended_organisations_users_are_refused_until_lifted,
-            a_retired_product_is_refused_for_new_claims_and_can_come_back
+            a_retired_product_is_refused_for_new_claims_and_can_come_back,
+            the_feed_and_the_periods_follow_an_association,
+            the_export_pages_by_claim_and_key,
+            a_scoped_token_says_its_scope
         );
     };
     (@cases $make:path; $($case:ident),+) => {
