@@ -73,6 +73,17 @@ pub enum OrgCommand {
 
 #[derive(Subcommand)]
 pub enum TokenCommand {
+    /// Create an API token for a user; prints it (shown once).
+    Create {
+        #[arg(long)]
+        user: String,
+        #[arg(long)]
+        name: Option<String>,
+        /// `eligibility:read`: the token reads the eligibility feed, export and lookup,
+        /// nothing else (for the incentive system). Without it, the user's whole role.
+        #[arg(long)]
+        scope: Option<String>,
+    },
     /// Revoke a user's API token by its public id.
     Revoke {
         #[arg(long)]
@@ -416,6 +427,31 @@ pub async fn run(command: AdminCommand, data: &Data) -> Result<(), String> {
         AdminCommand::User {
             command: UserCommand::Enable { user },
         } => set_disabled(store.as_ref(), &user, false).await,
+        AdminCommand::Token {
+            command: TokenCommand::Create { user, name, scope },
+        } => {
+            let user: UserId = user
+                .parse()
+                .map_err(|_| format!("--user: \"{user}\" is not a user id"))?;
+            let scope = scope
+                .map(|s| cpor_store::TokenScope::parse_field("--scope", &s))
+                .transpose()
+                .map_err(|e| e.to_string())?;
+            let token = cpor_server::auth::new_secret("cpor");
+            store
+                .create_token(
+                    user,
+                    &hash_secret(&token),
+                    name.as_deref(),
+                    cpor_domain::jiff::Timestamp::now(),
+                    None,
+                    scope,
+                )
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("{token}");
+            Ok(())
+        }
         AdminCommand::Token {
             command: TokenCommand::Revoke { user, token },
         } => {

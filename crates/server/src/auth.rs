@@ -11,11 +11,12 @@ use base64::Engine;
 use cpor_domain::claim::{Claim, hash_secret};
 use cpor_domain::values::{ClaimId, OrgId};
 use cpor_domain::{Role, Side};
-use cpor_store::User;
+use cpor_store::{TokenScope, User};
 
-/// The signed-in user of a request.
+/// The signed-in user of a request, and the scope of the token they came with (none for
+/// a whole-role token or a web session).
 #[derive(Debug, Clone)]
-pub struct Principal(pub User);
+pub struct Principal(pub User, pub Option<TokenScope>);
 
 impl Principal {
     pub fn side(&self) -> Side {
@@ -76,13 +77,23 @@ impl FromRequestParts<App> for Principal {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or_else(ApiError::unauthorized)?;
-        let user = app
+        let (user, scope) = app
             .store
-            .user_by_token(&hash_secret(token), app.clock.now())
+            .token_user(&hash_secret(token), app.clock.now())
             .await?
             .ok_or_else(ApiError::unauthorized)?;
-        Ok(Principal(user))
+        if scope == Some(TokenScope::EligibilityRead) && !reads_eligibility(parts) {
+            return Err(ApiError::forbidden(
+                "This token has the eligibility:read scope: it reads /api/v1/associations/ and nothing else.",
+            ));
+        }
+        Ok(Principal(user, scope))
     }
+}
+
+/// What an `eligibility:read` token may do: read the hand-off and the lookup.
+fn reads_eligibility(parts: &Parts) -> bool {
+    parts.method == axum::http::Method::GET && parts.uri.path().starts_with("/api/v1/associations/")
 }
 
 /// A new secret token: 256 random bits, URL-safe, with a prefix that says what it is.

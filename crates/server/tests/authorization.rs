@@ -226,6 +226,20 @@ async fn every_route_answers_every_role_as_spec_section_1_says() {
             ],
             false,
         ),
+        route(
+            Method::GET,
+            "/api/v1/associations/changes".into(),
+            None,
+            &["program_admin"],
+            false,
+        ),
+        route(
+            Method::GET,
+            "/api/v1/associations/export.csv".into(),
+            None,
+            &["program_admin"],
+            false,
+        ),
         route(Method::GET, "/api/v1/catalog".into(), None, EVERYONE, false),
         // Program administration: program admins only. Bodies are refused (422) for the
         // admin, so the matrix changes nothing; DELETEs name nothing that exists.

@@ -45,3 +45,6 @@ org-language-hint = E-mails speak it when nobody chose another: the customer's w
 org-language-none = None (English)
 org-language-save = Save the language
 notice-language_set = The organisation's language was saved.
+token-scope = Access
+token-scope-full = Everything the person's role allows
+token-scope-eligibility = Eligibility read only (feed, export, lookup)

@@ -45,3 +45,6 @@ org-language-hint = Les e-mails l’utilisent lorsque personne n’en a choisi u
 org-language-none = Aucune (anglais)
 org-language-save = Enregistrer la langue
 notice-language_set = La langue de l’organisation a été enregistrée.
+token-scope = Accès
+token-scope-full = Tout ce que permet le rôle de la personne
+token-scope-eligibility = Lecture de l'éligibilité seulement (flux, export, recherche)

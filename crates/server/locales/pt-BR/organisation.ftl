@@ -45,3 +45,6 @@ org-language-hint = Os e-mails usam este idioma quando ninguém escolheu outro: 
 org-language-none = Nenhum (inglês)
 org-language-save = Salvar o idioma
 notice-language_set = O idioma da organização foi salvo.
+token-scope = Acesso
+token-scope-full = Tudo o que a função da pessoa permite
+token-scope-eligibility = Somente leitura da elegibilidade (feed, exportação, consulta)

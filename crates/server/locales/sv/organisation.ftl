@@ -45,3 +45,6 @@ org-language-hint = E-postmeddelanden använder det när ingen har valt något a
 org-language-none = Inget (engelska)
 org-language-save = Spara språket
 notice-language_set = Organisationens språk sparades.
+token-scope = Åtkomst
+token-scope-full = Allt som personens roll tillåter
+token-scope-eligibility = Endast läsning av behörighet (flöde, export, uppslag)

@@ -2,6 +2,7 @@
 //! tenant, one row per key (see [`crate::eligibility`]).
 
 use super::dto::ListView;
+use super::handoff::KeyView;
 use crate::auth::Principal;
 use crate::eligibility::{EligibilityRow, Lookup, look_up};
 use crate::error::{ApiError, ApiResult};
@@ -9,7 +10,6 @@ use crate::request::StrictQuery;
 use crate::state::App;
 use axum::Json;
 use axum::extract::State;
-use cpor_domain::keys::KeySubject;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -44,18 +44,15 @@ pub struct EligibilityView {
 
 impl EligibilityView {
     fn of(r: &EligibilityRow) -> EligibilityView {
-        let (product, subscription_id) = match &r.key.subject {
-            KeySubject::Workload(p) => (Some(p.to_string()), None),
-            KeySubject::Subscription(s) => (None, Some(s.to_string())),
-        };
+        let key = KeyView::of(&r.key);
         EligibilityView {
             claim_id: r.claim.id.to_string(),
             claim_name: r.claim.fields.name.to_string(),
             mpn_id: r.claim.fields.mpn_id.to_string(),
-            tenant_id: r.key.tenant_id.to_string(),
-            program: r.key.program.to_string(),
-            product,
-            subscription_id,
+            tenant_id: key.tenant_id,
+            program: key.program,
+            product: key.product,
+            subscription_id: key.subscription_id,
             phase: r.phase.to_string(),
             effective_from: r.effective_from.map(|t| t.to_string()),
             effective_to: r.effective_to.map(|t| t.to_string()),

@@ -6,6 +6,7 @@ pub mod associations;
 pub mod claims;
 pub mod consent;
 pub mod dto;
+pub mod handoff;
 pub mod jobs;
 pub mod openapi;
 pub mod poe;
@@ -59,6 +60,8 @@ pub fn routes(upload_limit: usize) -> (Router<App>, utoipa::openapi::OpenApi) {
         .routes(routes!(reference::lookup))
         .routes(routes!(reference::check_key))
         .routes(routes!(associations::lookup))
+        .routes(routes!(handoff::changes))
+        .routes(routes!(handoff::export))
         .routes(routes!(jobs::list))
         .routes(routes!(jobs::requeue))
         .routes(routes!(admin::holidays, admin::add_holiday))

@@ -16,7 +16,7 @@ use cpor_domain::jiff::SignedDuration;
 use cpor_domain::reference::Location;
 use cpor_domain::values::{Email, MpnId, OrgId, Parse, UserId};
 use cpor_domain::{ErrorCode, FieldError, Role, Side};
-use cpor_store::{LinkPurpose, User};
+use cpor_store::{LinkPurpose, TokenScope, User};
 use serde::Deserialize;
 
 /// The longest an API token may live, in days.
@@ -40,6 +40,7 @@ pub struct TokenLine {
     pub created: String,
     pub expires: String,
     pub last_used: String,
+    pub scope: String,
 }
 
 pub struct RoleOpt {
@@ -168,6 +169,10 @@ pub async fn user_lines(ui: &Ui, org: Option<OrgId>) -> Result<Vec<UserLine>, Pa
                 last_used: t
                     .last_used_at
                     .map_or_else(|| i.t("token-never-used"), |e| i.datetime(e)),
+                scope: match t.scope {
+                    None => i.t("token-scope-full"),
+                    Some(TokenScope::EligibilityRead) => i.t("token-scope-eligibility"),
+                },
             })
             .collect();
         users.push(UserLine {
@@ -431,6 +436,8 @@ pub struct TokenForm {
     name: String,
     #[serde(default)]
     days: String,
+    #[serde(default)]
+    scope: String,
 }
 
 /// `POST /organisation/tokens`: a new API token for a user of the organisation; its
@@ -463,6 +470,16 @@ pub async fn create_token(posted: Posted<TokenForm>) -> PageResult {
             }
         },
     };
+    let scope = match posted.form.scope.trim() {
+        "" => None,
+        s => match TokenScope::parse_field("scope", s) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                errors.push(e);
+                None
+            }
+        },
+    };
     if !errors.is_empty() {
         return show(ui, &viewer, None, errors, None).await;
     }
@@ -471,7 +488,14 @@ pub async fn create_token(posted: Posted<TokenForm>) -> PageResult {
     let expires = days.map(|d| super::ui::later(now, SignedDuration::from_hours(24 * d)));
     ui.app
         .store
-        .create_token(user.id, &hash_secret(&secret), Some(name), now, expires)
+        .create_token(
+            user.id,
+            &hash_secret(&secret),
+            Some(name),
+            now,
+            expires,
+            scope,
+        )
         .await
         .map_err(|e| PageError::from_api(ui, e.into()))?;
     let notice = ui.i.t1("notice-token-created", "user", &user.name);

@@ -40,7 +40,7 @@ pub struct Viewer {
 impl Viewer {
     /// The same principal the API authorises, so pages and API share one rule.
     pub fn principal(&self) -> Principal {
-        Principal(self.user.clone())
+        Principal(self.user.clone(), None)
     }
 }
 
