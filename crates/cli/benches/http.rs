@@ -108,8 +108,10 @@ fn main() {
         .output()
         .unwrap();
     let out = String::from_utf8_lossy(&demo.stdout).to_string();
+    // The tokens are listed after the web sign-in lines, which start with roles too.
     let token = |role: &str| {
         out.lines()
+            .skip_while(|l| !l.starts_with("API tokens"))
             .find(|l| l.trim_start().starts_with(role))
             .and_then(|l| l.split_whitespace().last())
             .unwrap()

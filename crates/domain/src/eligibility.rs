@@ -36,11 +36,13 @@ string_enum!(
 /// carry it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EligibilityChange {
+    #[serde(rename = "type")]
     pub kind: ChangeKind,
     pub claim_id: ClaimId,
     /// The claim event that made the change.
     pub event_seq: u64,
     pub at: Timestamp,
+    #[serde(rename = "organisation_id")]
     pub org_id: OrgId,
     pub mpn_id: MpnId,
     pub tenant_id: TenantId,

@@ -14,6 +14,7 @@ pub mod poe;
 pub mod reference;
 pub mod sample;
 pub mod values;
+pub mod webhook;
 
 pub use actor::{Actor, Role, Side};
 pub use calendar::BusinessCalendar;

@@ -73,6 +73,11 @@ pub struct Config {
     /// Tests only: read the current time from this file (see [`crate::clock::FileClock`]).
     #[arg(long, env = "CPOR_CLOCK_FILE", hide = true)]
     pub clock_file: Option<PathBuf>,
+    /// Let webhooks reach loopback and private addresses (a receiver on the same
+    /// network). Off by default: a webhook URL must not reach inside the service's
+    /// network.
+    #[arg(long, env = "CPOR_WEBHOOK_ALLOW_PRIVATE")]
+    pub webhook_allow_private: bool,
 }
 
 impl Config {
@@ -89,6 +94,7 @@ impl Config {
             mail_from: DEFAULT_MAIL_FROM.into(),
             job_poll_ms: DEFAULT_JOB_POLL_MS,
             clock_file: None,
+            webhook_allow_private: false,
         }
     }
 

@@ -17,6 +17,7 @@ pub mod password;
 pub mod request;
 pub mod state;
 pub mod web;
+pub mod webhooks;
 pub mod worker;
 
 use axum::Router;
@@ -89,6 +90,12 @@ pub fn state(
         metrics: metrics::Metrics::install(),
         public_url: public_url.trim_end_matches('/').to_string(),
         mail_from: config.mail_from.clone(),
+        webhook_client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("cpor-webhooks/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| format!("cannot build the webhook client: {e}"))?,
+        webhook_allow_private: config.webhook_allow_private,
     }))
 }
 

@@ -17,6 +17,9 @@ pub struct AppState {
     /// The address people reach the service at, for links in e-mails.
     pub public_url: String,
     pub mail_from: String,
+    /// Webhook deliveries: no redirects followed (a receiver cannot bounce them inside).
+    pub webhook_client: reqwest::Client,
+    pub webhook_allow_private: bool,
 }
 
 pub type App = Arc<AppState>;

@@ -48,22 +48,45 @@ pub async fn run_due(app: &App) -> usize {
     }
 }
 
-/// Polls for due jobs every `every` until the process ends. The polling loop runs as a
+/// Polls for due jobs, and apart for due webhook deliveries (a slow receiver must not
+/// hold timers up), every `every` until the process ends. Each polling loop runs as a
 /// task of its own: should it ever end (a panic outside any job), it is started again.
 pub async fn run_forever(app: App, every: Duration) {
-    loop {
-        let poller = tokio::spawn(poll(app.clone(), every));
-        match poller.await {
-            Ok(()) => tracing::error!("the job poller stopped; starting it again"),
-            Err(e) => tracing::error!(error = %e, "the job poller failed; starting it again"),
+    tokio::spawn(supervise(app.clone(), every, "webhook", |app| {
+        async move {
+            crate::webhooks::deliver::deliver_due(&app).await;
         }
-        tokio::time::sleep(every).await;
-    }
+        .boxed()
+    }));
+    supervise(app, every, "job", |app| {
+        async move {
+            run_due(&app).await;
+        }
+        .boxed()
+    })
+    .await
 }
 
-async fn poll(app: App, every: Duration) {
+async fn supervise(
+    app: App,
+    every: Duration,
+    what: &'static str,
+    pass: fn(App) -> futures::future::BoxFuture<'static, ()>,
+) {
     loop {
-        run_due(&app).await;
+        let poller = tokio::spawn({
+            let app = app.clone();
+            async move {
+                loop {
+                    pass(app.clone()).await;
+                    tokio::time::sleep(every).await;
+                }
+            }
+        });
+        match poller.await {
+            Ok(()) => tracing::error!("the {what} poller stopped; starting it again"),
+            Err(e) => tracing::error!(error = %e, "the {what} poller failed; starting it again"),
+        }
         tokio::time::sleep(every).await;
     }
 }

@@ -4,7 +4,7 @@
 //! e-mails, the job's completion and the idempotency record. The backend runs all of it
 //! in one transaction.
 
-use crate::{CommandOutcome, CommandRequest, JobKind, Result, StoreError};
+use crate::{CommandOutcome, CommandRequest, JobKind, Result, StoreError, WebhookEndpoint};
 use cpor_domain::claim::Context;
 use cpor_domain::claim::{Claim, Command, Event, Timer};
 use cpor_domain::eligibility::{EligibilityChange, eligibility_changes};
@@ -14,6 +14,7 @@ use cpor_domain::keys::{AssociationKey, KeyHolder};
 use cpor_domain::poe::PoeFile;
 use cpor_domain::reference::{Organisation, Reference, TenantRecord};
 use cpor_domain::values::{ClaimId, OrgId, TenantId};
+use cpor_domain::webhook::{Message, messages};
 use std::collections::BTreeMap;
 
 /// A recorded idempotent request.
@@ -74,6 +75,16 @@ pub trait CommandTx {
     /// and moves the keys' periods of eligibility. Called last, so that a backend that
     /// must serialise the numbering holds its lock only until the commit.
     async fn record_eligibility(&mut self, changes: &[EligibilityChange]) -> Result<()>;
+    /// Every webhook endpoint: a disabled one's messages wait for it to be enabled.
+    async fn webhook_endpoints(&mut self) -> Result<Vec<WebhookEndpoint>>;
+    /// Queues one message to one endpoint, due at `now`.
+    async fn enqueue_delivery(
+        &mut self,
+        endpoint: &WebhookEndpoint,
+        message: &Message,
+        message_id: &str,
+        now: Timestamp,
+    ) -> Result<()>;
 }
 
 /// Runs `request` in `tx`.
@@ -200,6 +211,27 @@ pub async fn run<T: CommandTx>(
         .iter()
         .flat_map(|ch| eligibility_changes(ch.before.as_ref(), &ch.events, &reference.programs))
         .collect();
+    if changes.iter().any(|ch| !ch.events.is_empty()) {
+        let endpoints = tx.webhook_endpoints().await?;
+        if !endpoints.is_empty() {
+            for ch in &changes {
+                let Some(org) = ch.after.as_ref().or(ch.before.as_ref()).map(|c| c.org_id) else {
+                    continue;
+                };
+                let mine: Vec<EligibilityChange> = eligibility
+                    .iter()
+                    .filter(|e| e.claim_id == ch.claim_id)
+                    .cloned()
+                    .collect();
+                for m in messages(org, &ch.events, &mine) {
+                    let id = message_id(&m);
+                    for e in endpoints.iter().filter(|e| e.wants(&m.event_type, org)) {
+                        tx.enqueue_delivery(e, &m, &id, request.now).await?;
+                    }
+                }
+            }
+        }
+    }
     if let Some(job) = request.job_id {
         tx.complete_job(job, request.now, request.command.name())
             .await?;
@@ -228,6 +260,17 @@ pub async fn run<T: CommandTx>(
         replayed: false,
         created,
     })
+}
+
+/// The `webhook-id` of a message: the same for every endpoint and every attempt, and
+/// derived from what it tells of (the claim's event), so it names that event for good.
+fn message_id(m: &Message) -> String {
+    format!(
+        "msg_{}_{}_{}",
+        m.claim_id.as_uuid().simple(),
+        m.seq,
+        m.event_type
+    )
 }
 
 /// A key taken by a concurrent command: the caller reloads and tries again.

@@ -27,7 +27,7 @@ use cpor_domain::jiff::{SignedDuration, Timestamp};
 use cpor_domain::keys::{AssociationKey, KeyHolder};
 use cpor_domain::reference::{Location, Organisation, Policy, Product, Reference, TenantRecord};
 use cpor_domain::values::{
-    ClaimId, DomainName, Email, MpnId, OrgId, OrganisationName, TenantId, UserId,
+    ClaimId, DomainName, Email, MpnId, OrgId, OrganisationName, TenantId, UserId, WebhookId,
 };
 use std::path::Path;
 use std::sync::Arc;
@@ -221,6 +221,47 @@ pub trait Store: Send + Sync {
         after_seq: u64,
         limit: u32,
     ) -> Result<Vec<Comment>>;
+    // ----- webhooks ------------------------------------------------------------------------
+    async fn create_webhook(&self, endpoint: &WebhookEndpoint) -> Result<()>;
+    /// One organisation's endpoints, or every endpoint (`None`), oldest first.
+    async fn webhooks(&self, org: Option<OrgId>) -> Result<Vec<WebhookEndpoint>>;
+    async fn webhook(&self, id: WebhookId) -> Result<Option<WebhookEndpoint>>;
+    /// Disables the endpoint (with why) or enables it again (`None`); false when there is
+    /// no such endpoint.
+    async fn set_webhook_disabled(
+        &self,
+        id: WebhookId,
+        disabled: Option<(Timestamp, &str)>,
+    ) -> Result<bool>;
+    async fn delete_webhook(&self, id: WebhookId) -> Result<bool>;
+    /// Pending deliveries due at `now` of enabled endpoints, each the oldest pending one
+    /// of its endpoint and claim (so a claim's messages arrive in order), leased for
+    /// `lease`.
+    async fn take_due_deliveries(
+        &self,
+        now: Timestamp,
+        limit: u32,
+        lease: SignedDuration,
+    ) -> Result<Vec<WebhookDelivery>>;
+    /// Logs an attempt and moves the delivery on; a failure starts (or continues) its
+    /// endpoint's failing streak, a success ends it.
+    async fn record_delivery_attempt(
+        &self,
+        delivery: &WebhookDelivery,
+        attempt: &DeliveryAttempt,
+        outcome: AttemptOutcome,
+    ) -> Result<()>;
+    /// An endpoint's deliveries, newest first, before the delivery `before`.
+    async fn deliveries(
+        &self,
+        endpoint: WebhookId,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<WebhookDelivery>>;
+    async fn delivery_attempts(&self, delivery: i64) -> Result<Vec<DeliveryAttempt>>;
+    /// Queues a delivery of the endpoint again, now; false when there is no such delivery.
+    async fn redeliver(&self, endpoint: WebhookId, delivery: i64, now: Timestamp) -> Result<bool>;
+
     /// The eligibility feed: changes after `after` (a change's `seq`) in commit order,
     /// of one organisation's claims or of all.
     async fn eligibility_changes(

@@ -427,3 +427,84 @@ pub struct EligibilityPeriod {
 
 /// Where an export of periods resumes: after this claim's key.
 pub type PeriodCursor = (ClaimId, String);
+
+/// A webhook endpoint: a partner's global admin's (its organisation's claims) or a program
+/// admin's (every claim, `org_id` none).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookEndpoint {
+    pub id: cpor_domain::values::WebhookId,
+    pub org_id: Option<OrgId>,
+    /// Who registered it: e-mailed when it is disabled.
+    pub owner_id: UserId,
+    pub url: String,
+    /// The event types it receives (see [`cpor_domain::webhook::event_types`]).
+    pub events: Vec<String>,
+    /// `whsec_` and the base64 of the signing key.
+    pub secret: String,
+    pub created_at: Timestamp,
+    pub disabled_at: Option<Timestamp>,
+    pub disabled_reason: Option<String>,
+    /// The first failure since the last delivery that succeeded.
+    pub failing_since: Option<Timestamp>,
+}
+
+impl WebhookEndpoint {
+    /// Whether it receives `event_type` of a claim of `org`.
+    pub fn wants(&self, event_type: &str, org: OrgId) -> bool {
+        self.org_id.is_none_or(|o| o == org) && self.events.iter().any(|e| e == event_type)
+    }
+
+    /// The side its bodies are written for.
+    pub fn side(&self) -> cpor_domain::Side {
+        match self.org_id {
+            None => cpor_domain::Side::Operator,
+            Some(_) => cpor_domain::Side::Partner,
+        }
+    }
+}
+
+cpor_domain::string_enum!(
+    /// Where a delivery stands.
+    DeliveryStatus, "status", "delivery status" {
+        Pending = "pending",
+        Delivered = "delivered",
+        /// Still failing 24 hours after it was queued: given up (redeliverable by hand).
+        Failed = "failed",
+    }
+);
+
+/// One message to one endpoint, and where it stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookDelivery {
+    pub id: i64,
+    pub endpoint_id: cpor_domain::values::WebhookId,
+    /// `webhook-id`: the same on every attempt, so a receiver can drop repeats.
+    pub message_id: String,
+    pub claim_id: ClaimId,
+    pub event_type: String,
+    pub payload: String,
+    pub created_at: Timestamp,
+    pub status: DeliveryStatus,
+    pub attempts: u32,
+    pub next_at: Option<Timestamp>,
+    pub delivered_at: Option<Timestamp>,
+}
+
+/// One attempt of a delivery, as the log shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeliveryAttempt {
+    pub attempt: u32,
+    pub at: Timestamp,
+    /// The receiver's HTTP status; none when it did not answer.
+    pub status_code: Option<u16>,
+    pub duration_ms: u64,
+    pub error: Option<String>,
+}
+
+/// What follows an attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttemptOutcome {
+    Delivered,
+    RetryAt(Timestamp),
+    GiveUp,
+}

@@ -74,6 +74,7 @@ async fn the_etag_migration_rebuilds_claims_as_replay_does() {
          DROP INDEX claim_events_at;
          ALTER TABLE organisations DROP COLUMN language;
          DROP TABLE eligibility_changes, eligibility_periods, eligibility_sequence;
+         DROP TABLE webhook_attempts, webhook_deliveries, webhook_endpoints;
          ALTER TABLE api_tokens DROP COLUMN scope;",
         later.as_microsecond()
     )))
@@ -129,6 +130,7 @@ async fn the_disputes_queue_migration_fills_open_disputes() {
          DROP INDEX claim_events_at;
          ALTER TABLE organisations DROP COLUMN language;
          DROP TABLE eligibility_changes, eligibility_periods, eligibility_sequence;
+         DROP TABLE webhook_attempts, webhook_deliveries, webhook_endpoints;
          ALTER TABLE api_tokens DROP COLUMN scope;",
     )
     .execute(&mut conn)

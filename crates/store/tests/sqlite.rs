@@ -114,11 +114,12 @@ async fn the_etag_migration_rebuilds_claims_as_replay_does() {
 }
 
 /// What migration 8 (the events' time index) adds, taken away again, with migrations 9
-/// (the organisation's language) and 10 (the eligibility feed) after it.
+/// (the organisation's language), 10 (the eligibility feed) and 11 (webhooks) after it.
 const UNDO_EVENT_TIME: &str =
     "ALTER TABLE organisations DROP COLUMN language; DROP INDEX claim_events_at;
     DROP TABLE eligibility_changes; DROP TABLE eligibility_periods;
-    ALTER TABLE api_tokens DROP COLUMN scope;";
+    ALTER TABLE api_tokens DROP COLUMN scope;
+    DROP TABLE webhook_attempts; DROP TABLE webhook_deliveries; DROP TABLE webhook_endpoints;";
 
 /// What migration 7 (disputes queue) adds, taken away again.
 const UNDO_DISPUTE_QUEUE: &str = "
@@ -260,7 +261,9 @@ async fn the_eligibility_migration_fills_the_feed_from_history() {
     let conn = rusqlite::Connection::open(dir.path().join(cpor_store::sqlite::DB_FILE)).unwrap();
     conn.execute_batch(
         "DROP TABLE eligibility_changes; DROP TABLE eligibility_periods;
-         ALTER TABLE api_tokens DROP COLUMN scope; PRAGMA user_version = 9;",
+         ALTER TABLE api_tokens DROP COLUMN scope;
+         DROP TABLE webhook_attempts; DROP TABLE webhook_deliveries; DROP TABLE webhook_endpoints;
+         PRAGMA user_version = 9;",
     )
     .unwrap();
     drop(conn);

@@ -58,3 +58,7 @@ id_type!(
     /// A comment of a claim's or a dispute's thread.
     CommentId
 );
+id_type!(
+    /// A webhook endpoint.
+    WebhookId
+);

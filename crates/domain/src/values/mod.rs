@@ -14,7 +14,7 @@ mod text;
 pub use domain_name::DomainName;
 pub use email::Email;
 pub use guid::{SubscriptionId, TenantId};
-pub use ids::{ClaimId, CommentId, OrgId, PoeId, UserId};
+pub use ids::{ClaimId, CommentId, OrgId, PoeId, UserId, WebhookId};
 pub use mpn_id::MpnId;
 pub use text::{
     ClaimName, CommentBody, DisputeDetails, FreeText, OrganisationName, PersonName, Reason, Title,

@@ -14,6 +14,7 @@ pub mod reference;
 pub mod review;
 pub mod support;
 pub mod threads;
+pub mod webhooks;
 
 use crate::state::App;
 use axum::Router;
@@ -62,6 +63,10 @@ pub fn routes(upload_limit: usize) -> (Router<App>, utoipa::openapi::OpenApi) {
         .routes(routes!(associations::lookup))
         .routes(routes!(handoff::changes))
         .routes(routes!(handoff::export))
+        .routes(routes!(webhooks::list, webhooks::create))
+        .routes(routes!(webhooks::show, webhooks::patch, webhooks::remove))
+        .routes(routes!(webhooks::deliveries))
+        .routes(routes!(webhooks::redeliver))
         .routes(routes!(jobs::list))
         .routes(routes!(jobs::requeue))
         .routes(routes!(admin::holidays, admin::add_holiday))

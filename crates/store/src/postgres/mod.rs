@@ -8,12 +8,14 @@ mod error;
 mod queries;
 mod schema;
 mod tx;
+mod webhooks;
 
 use crate::rows::micros;
 use crate::{
-    Account, ClaimCursor, ClaimQuery, CommandOutcome, CommandRequest, Comment, EligibilityPeriod,
-    FailingJob, ImportSummary, Job, JobStats, LinkPurpose, MAX_JOB_ATTEMPTS, Page, PeriodCursor,
-    ReportEvent, Result, Retry, Session, Store, StoreError, TokenInfo, TokenScope, User,
+    Account, AttemptOutcome, ClaimCursor, ClaimQuery, CommandOutcome, CommandRequest, Comment,
+    DeliveryAttempt, EligibilityPeriod, FailingJob, ImportSummary, Job, JobStats, LinkPurpose,
+    MAX_JOB_ATTEMPTS, Page, PeriodCursor, ReportEvent, Result, Retry, Session, Store, StoreError,
+    TokenInfo, TokenScope, User, WebhookDelivery, WebhookEndpoint,
 };
 use async_trait::async_trait;
 use cpor_domain::Role;
@@ -24,7 +26,7 @@ use cpor_domain::jiff::{SignedDuration, Timestamp};
 use cpor_domain::keys::{AssociationKey, KeyHolder};
 use cpor_domain::reference::{Location, Organisation, Policy, Product, Reference, TenantRecord};
 use cpor_domain::values::{
-    ClaimId, DomainName, Email, MpnId, OrgId, OrganisationName, TenantId, UserId,
+    ClaimId, DomainName, Email, MpnId, OrgId, OrganisationName, TenantId, UserId, WebhookId,
 };
 use error::{col, is_retryable, is_unique_violation, map};
 use sqlx::PgConnection;
@@ -735,6 +737,67 @@ impl Store for PgStore {
         limit: u32,
     ) -> Result<Vec<Comment>> {
         queries::comments(&mut *self.conn().await?, id, thread, after_seq, limit).await
+    }
+
+    async fn create_webhook(&self, endpoint: &WebhookEndpoint) -> Result<()> {
+        webhooks::create(&mut *self.conn().await?, endpoint).await
+    }
+
+    async fn webhooks(&self, org: Option<OrgId>) -> Result<Vec<WebhookEndpoint>> {
+        webhooks::list(&mut *self.conn().await?, org).await
+    }
+
+    async fn webhook(&self, id: WebhookId) -> Result<Option<WebhookEndpoint>> {
+        webhooks::get(&mut *self.conn().await?, id).await
+    }
+
+    async fn set_webhook_disabled(
+        &self,
+        id: WebhookId,
+        disabled: Option<(Timestamp, &str)>,
+    ) -> Result<bool> {
+        webhooks::set_disabled(&mut *self.conn().await?, id, disabled).await
+    }
+
+    async fn delete_webhook(&self, id: WebhookId) -> Result<bool> {
+        webhooks::delete(&mut *self.conn().await?, id).await
+    }
+
+    async fn take_due_deliveries(
+        &self,
+        now: Timestamp,
+        limit: u32,
+        lease: SignedDuration,
+    ) -> Result<Vec<WebhookDelivery>> {
+        webhooks::take_due(&mut *self.conn().await?, now, limit, lease).await
+    }
+
+    async fn record_delivery_attempt(
+        &self,
+        delivery: &WebhookDelivery,
+        attempt: &DeliveryAttempt,
+        outcome: AttemptOutcome,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await.map_err(map)?;
+        webhooks::record_attempt(&mut tx, delivery, attempt, outcome).await?;
+        tx.commit().await.map_err(map)
+    }
+
+    async fn deliveries(
+        &self,
+        endpoint: WebhookId,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<WebhookDelivery>> {
+        webhooks::deliveries(&mut *self.conn().await?, endpoint, before, limit).await
+    }
+
+    async fn delivery_attempts(&self, delivery: i64) -> Result<Vec<DeliveryAttempt>> {
+        webhooks::attempts(&mut *self.conn().await?, delivery).await
+    }
+
+    async fn redeliver(&self, endpoint: WebhookId, delivery: i64, now: Timestamp) -> Result<bool> {
+        webhooks::redeliver(&mut *self.conn().await?, endpoint, delivery, now).await
     }
 
     async fn eligibility_changes(

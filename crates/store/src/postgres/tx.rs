@@ -4,6 +4,7 @@
 
 use super::error::{col, is_unique_violation, map};
 use super::queries;
+use crate::WebhookEndpoint;
 use crate::command::{CommandTx, IdempotencyRecord};
 use crate::rows::{ClaimRow, micros};
 use crate::{JobKind, Result, StoreError};
@@ -15,6 +16,7 @@ use cpor_domain::keys::{AssociationKey, KeyHolder};
 use cpor_domain::poe::PoeFile;
 use cpor_domain::reference::{Organisation, TenantRecord};
 use cpor_domain::values::{ClaimId, OrgId, PoeId, TenantId};
+use cpor_domain::webhook::Message;
 use sqlx::{Postgres, Transaction};
 
 pub struct PgTx {
@@ -332,6 +334,20 @@ impl CommandTx for PgTx {
 
     async fn record_eligibility(&mut self, changes: &[EligibilityChange]) -> Result<()> {
         super::eligibility::record(&mut self.tx, changes).await
+    }
+
+    async fn webhook_endpoints(&mut self) -> Result<Vec<WebhookEndpoint>> {
+        super::webhooks::every(&mut self.tx).await
+    }
+
+    async fn enqueue_delivery(
+        &mut self,
+        endpoint: &WebhookEndpoint,
+        message: &Message,
+        message_id: &str,
+        now: Timestamp,
+    ) -> Result<()> {
+        super::webhooks::enqueue(&mut self.tx, endpoint, message, message_id, now).await
     }
 }
 

@@ -8,13 +8,15 @@ mod queries;
 mod reference;
 mod schema;
 mod tx;
+mod webhooks;
 mod writer;
 
 use crate::rows::micros;
 use crate::{
-    Account, ClaimCursor, ClaimQuery, CommandOutcome, CommandRequest, Comment, EligibilityPeriod,
-    FailingJob, ImportSummary, Job, JobStats, LinkPurpose, MAX_JOB_ATTEMPTS, Page, PeriodCursor,
-    ReportEvent, Result, Retry, Session, Store, StoreError, TokenInfo, TokenScope, User,
+    Account, AttemptOutcome, ClaimCursor, ClaimQuery, CommandOutcome, CommandRequest, Comment,
+    DeliveryAttempt, EligibilityPeriod, FailingJob, ImportSummary, Job, JobStats, LinkPurpose,
+    MAX_JOB_ATTEMPTS, Page, PeriodCursor, ReportEvent, Result, Retry, Session, Store, StoreError,
+    TokenInfo, TokenScope, User, WebhookDelivery, WebhookEndpoint,
 };
 use async_trait::async_trait;
 use cpor_domain::Role;
@@ -25,7 +27,7 @@ use cpor_domain::jiff::{SignedDuration, Timestamp};
 use cpor_domain::keys::{AssociationKey, KeyHolder};
 use cpor_domain::reference::{Location, Organisation, Policy, Product, Reference, TenantRecord};
 use cpor_domain::values::{
-    ClaimId, DomainName, Email, MpnId, OrgId, OrganisationName, TenantId, UserId,
+    ClaimId, DomainName, Email, MpnId, OrgId, OrganisationName, TenantId, UserId, WebhookId,
 };
 use pool::ReadPool;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
@@ -708,6 +710,82 @@ impl Store for SqliteStore {
     ) -> Result<Vec<Comment>> {
         self.readers
             .read(move |c| queries::comments(c, id, thread, after_seq, limit))
+            .await
+    }
+
+    async fn create_webhook(&self, endpoint: &WebhookEndpoint) -> Result<()> {
+        let e = endpoint.clone();
+        self.writer.call(move |c, _| webhooks::create(c, &e)).await
+    }
+
+    async fn webhooks(&self, org: Option<OrgId>) -> Result<Vec<WebhookEndpoint>> {
+        self.readers.read(move |c| webhooks::list(c, org)).await
+    }
+
+    async fn webhook(&self, id: WebhookId) -> Result<Option<WebhookEndpoint>> {
+        self.readers.read(move |c| webhooks::get(c, id)).await
+    }
+
+    async fn set_webhook_disabled(
+        &self,
+        id: WebhookId,
+        disabled: Option<(Timestamp, &str)>,
+    ) -> Result<bool> {
+        let disabled = disabled.map(|(t, why)| (t, why.to_string()));
+        self.writer
+            .call(move |c, _| {
+                webhooks::set_disabled(c, id, disabled.as_ref().map(|(t, w)| (*t, w.as_str())))
+            })
+            .await
+    }
+
+    async fn delete_webhook(&self, id: WebhookId) -> Result<bool> {
+        self.writer.call(move |c, _| webhooks::delete(c, id)).await
+    }
+
+    async fn take_due_deliveries(
+        &self,
+        now: Timestamp,
+        limit: u32,
+        lease: SignedDuration,
+    ) -> Result<Vec<WebhookDelivery>> {
+        self.writer
+            .call(move |c, _| webhooks::take_due(c, now, limit, lease))
+            .await
+    }
+
+    async fn record_delivery_attempt(
+        &self,
+        delivery: &WebhookDelivery,
+        attempt: &DeliveryAttempt,
+        outcome: AttemptOutcome,
+    ) -> Result<()> {
+        let (d, a) = (delivery.clone(), attempt.clone());
+        self.writer
+            .call(move |c, _| webhooks::record_attempt(c, &d, &a, outcome))
+            .await
+    }
+
+    async fn deliveries(
+        &self,
+        endpoint: WebhookId,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<WebhookDelivery>> {
+        self.readers
+            .read(move |c| webhooks::deliveries(c, endpoint, before, limit))
+            .await
+    }
+
+    async fn delivery_attempts(&self, delivery: i64) -> Result<Vec<DeliveryAttempt>> {
+        self.readers
+            .read(move |c| webhooks::attempts(c, delivery))
+            .await
+    }
+
+    async fn redeliver(&self, endpoint: WebhookId, delivery: i64, now: Timestamp) -> Result<bool> {
+        self.writer
+            .call(move |c, _| webhooks::redeliver(c, endpoint, delivery, now))
             .await
     }
 

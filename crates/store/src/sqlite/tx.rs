@@ -2,6 +2,7 @@
 //! inside the savepoint of the command.
 
 use super::queries;
+use crate::WebhookEndpoint;
 use crate::command::{CommandTx, IdempotencyRecord};
 use crate::rows::{ClaimRow, micros};
 use crate::{JobKind, Result, StoreError};
@@ -12,6 +13,7 @@ use cpor_domain::keys::{AssociationKey, KeyHolder};
 use cpor_domain::poe::PoeFile;
 use cpor_domain::reference::{Organisation, TenantRecord};
 use cpor_domain::values::{ClaimId, OrgId, PoeId, TenantId};
+use cpor_domain::webhook::Message;
 use rusqlite::{Connection, OptionalExtension, params};
 
 pub struct SqliteTx<'c> {
@@ -329,6 +331,20 @@ impl CommandTx for SqliteTx<'_> {
 
     async fn record_eligibility(&mut self, changes: &[EligibilityChange]) -> Result<()> {
         super::eligibility::record(self.conn, changes)
+    }
+
+    async fn webhook_endpoints(&mut self) -> Result<Vec<WebhookEndpoint>> {
+        super::webhooks::every(self.conn)
+    }
+
+    async fn enqueue_delivery(
+        &mut self,
+        endpoint: &WebhookEndpoint,
+        message: &Message,
+        message_id: &str,
+        now: Timestamp,
+    ) -> Result<()> {
+        super::webhooks::enqueue(self.conn, endpoint, message, message_id, now)
     }
 }
 

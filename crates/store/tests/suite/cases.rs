@@ -8,6 +8,8 @@ pub use super::admin::*;
 pub use super::eligibility::*;
 #[allow(unused_imports)]
 pub use super::lists::*;
+#[allow(unused_imports)]
+pub use super::webhooks::*;
 use super::*;
 use cpor_domain::ErrorCode;
 use cpor_domain::claim::{EventKind, Phase, Status, Template, Thread, TimerKind, replay};

@@ -7,6 +7,7 @@ pub mod admin;
 pub mod cases;
 pub mod eligibility;
 pub mod lists;
+pub mod webhooks;
 
 use cpor_domain::claim::{ClaimInput, Command, ConsentSecret};
 use cpor_domain::jiff::{SignedDuration, Timestamp};
@@ -279,7 +280,9 @@ macro_rules! conformance {
             a_retired_product_is_refused_for_new_claims_and_can_come_back,
             the_feed_and_the_periods_follow_an_association,
             the_export_pages_by_claim_and_key,
-            a_scoped_token_says_its_scope
+            a_scoped_token_says_its_scope,
+            deliveries_are_queued_with_their_change_and_taken_in_order,
+            a_disabled_endpoint_receives_nothing_until_enabled
         );
     };
     (@cases $make:path; $($case:ident),+) => {
