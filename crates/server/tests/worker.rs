@@ -35,15 +35,7 @@ async fn a_panicking_job_fails_alone_and_a_later_timer_still_fires() {
         json!({}),
     )
     .await;
-    let app = Arc::new(AppState {
-        mailer: Arc::new(PanickingMailer),
-        store: t.app.store.clone(),
-        clock: t.app.clock.clone(),
-        blobs: t.app.blobs.clone(),
-        metrics: t.app.metrics.clone(),
-        public_url: t.app.public_url.clone(),
-        mail_from: t.app.mail_from.clone(),
-    });
+    let app = with_mailer(&t, Arc::new(PanickingMailer));
     let ran = cpor_server::worker::run_due(&app).await;
     assert!(ran >= 1, "the approval's e-mails were tried");
     let stats = t.store.job_stats(t.clock.now()).await.unwrap();
@@ -72,6 +64,8 @@ fn with_mailer(t: &TestApp, mailer: Arc<dyn Mailer>) -> cpor_server::state::App 
         metrics: t.app.metrics.clone(),
         public_url: t.app.public_url.clone(),
         mail_from: t.app.mail_from.clone(),
+        webhook_client: t.app.webhook_client.clone(),
+        webhook_allow_private: t.app.webhook_allow_private,
     })
 }
 

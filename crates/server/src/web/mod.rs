@@ -17,6 +17,7 @@ pub mod organisation;
 pub mod reports;
 pub mod review;
 pub mod ui;
+pub mod webhooks;
 
 #[cfg(test)]
 mod i18n_check;
@@ -98,6 +99,14 @@ pub fn routes(app: App, upload_limit: usize) -> Router<App> {
         .route(
             "/organisation/tokens/{token}/revoke",
             post(organisation::revoke_token),
+        )
+        .route("/webhooks", get(webhooks::page).post(webhooks::create))
+        .route("/webhooks/{id}", get(webhooks::endpoint))
+        .route("/webhooks/{id}/enabled", post(webhooks::set_enabled))
+        .route("/webhooks/{id}/remove", post(webhooks::remove))
+        .route(
+            "/webhooks/{id}/deliveries/{delivery}/redeliver",
+            post(webhooks::redeliver),
         )
         .route("/assets/{file}", get(assets::asset))
         .merge(admin::routes())

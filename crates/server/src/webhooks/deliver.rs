@@ -58,9 +58,9 @@ pub async fn deliver_due(app: &App) -> usize {
             return made;
         }
         for d in &due {
-            if !endpoints.contains_key(&d.endpoint_id) {
-                let e = app.store.webhook(d.endpoint_id).await.ok().flatten();
-                endpoints.insert(d.endpoint_id, e);
+            if let std::collections::hash_map::Entry::Vacant(slot) = endpoints.entry(d.endpoint_id)
+            {
+                slot.insert(app.store.webhook(d.endpoint_id).await.ok().flatten());
             }
         }
         let attempts = due.iter().filter_map(|d| {
