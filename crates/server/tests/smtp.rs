@@ -57,7 +57,10 @@ fn sink() -> Option<Sink> {
 #[derive(Debug)]
 struct Received {
     headers: BTreeMap<String, String>,
+    /// The plain text (of a multipart message: its text/plain part).
     body: String,
+    /// The text/html part of a multipart message.
+    html: Option<String>,
 }
 
 impl Received {
@@ -103,7 +106,35 @@ fn parse(raw: &str) -> Received {
         Some("quoted-printable") => quoted_printable(body),
         _ => body.to_string(),
     };
-    Received { headers, body }
+    let content_type = headers.get("content-type").cloned().unwrap_or_default();
+    if let Some(boundary) = content_type
+        .split("boundary=")
+        .nth(1)
+        .map(|b| b.trim_matches('"').split(';').next().unwrap().trim_matches('"'))
+    {
+        let parts: Vec<Received> = body
+            .split(&format!("--{boundary}"))
+            .skip(1)
+            .filter(|p| !p.starts_with("--"))
+            .map(|p| parse(p.trim_start_matches('\n')))
+            .collect();
+        let of = |kind: &str| {
+            parts
+                .iter()
+                .find(|p| p.header("content-type").starts_with(kind))
+                .map(|p| p.body.clone())
+        };
+        return Received {
+            body: of("text/plain").expect("a text/plain part"),
+            html: of("text/html"),
+            headers,
+        };
+    }
+    Received {
+        headers,
+        body,
+        html: None,
+    }
 }
 
 /// RFC 2047 encoded words (`=?utf-8?b?…?=`, `=?utf-8?q?…?=`); the white space between
@@ -240,7 +271,12 @@ fn assert_partner_mail(m: &Received, id: &str, mode: &str, sink: &Sink) {
         m.header("subject"),
         "Åtgärd krävs för ert ärende ”Contoso Intune”"
     );
-    assert!(m.header("content-type").starts_with("text/plain"), "{m:#?}");
+    assert!(
+        m.header("content-type").starts_with("multipart/alternative"),
+        "{m:#?}"
+    );
+    assert_eq!(m.header("content-language"), "sv");
+    let html = m.html.as_deref().expect("an HTML alternative");
     for words in [
         "Ert ärende ”Contoso Intune” för contoso.com kräver en åtgärd från er",
         "Granskarens kommentar:",
@@ -249,6 +285,14 @@ fn assert_partner_mail(m: &Received, id: &str, mode: &str, sink: &Sink) {
     ] {
         assert!(m.body.contains(words), "{words:?} in {}", m.body);
     }
+    // The HTML says the same, in the same language, with the link whole.
+    assert!(html.contains("<html lang=\"sv\">"), "{html}");
+    assert!(html.contains("Granskarens kommentar:"), "{html}");
+    let link = format!("http://cpor.test/claims/{id}");
+    assert!(
+        html.contains(&format!("<a href=\"{link}\"")) && html.contains(&format!(">{link}</a>")),
+        "{html}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,6 +1,7 @@
 //! E-mail: rendering the outbox's notifications (see [`render`]) and the transports that
 //! deliver them: a file per message under the data directory by default, or SMTP.
 
+pub mod html;
 pub mod render;
 pub mod smtp;
 
@@ -40,17 +41,20 @@ pub async fn customer_language(store: &dyn Store, claim: &Claim) -> Result<Lang,
 }
 
 use async_trait::async_trait;
-use lettre::message::{Mailbox, header::ContentType};
+use lettre::message::header::{Header, HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::PathBuf;
 
-/// A rendered e-mail.
+/// A rendered e-mail: its plain text, sent with an HTML alternative made from it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mail {
     pub from: String,
     pub to: String,
     pub subject: String,
     pub body: String,
+    /// The language it is written in.
+    pub lang: Lang,
 }
 
 impl Mail {
@@ -64,9 +68,30 @@ impl Mail {
             .from(from)
             .to(to)
             .subject(self.subject.clone())
-            .header(ContentType::TEXT_PLAIN)
-            .body(self.body.clone())
+            .header(ContentLanguage(self.lang.code()))
+            .multipart(MultiPart::alternative_plain_html(
+                self.body.clone(),
+                html::from_text(&self.body, self.lang.code()),
+            ))
             .map_err(|e| e.to_string())
+    }
+}
+
+/// `Content-Language`: the e-mail's language, for clients and screen readers.
+#[derive(Debug, Clone)]
+struct ContentLanguage(&'static str);
+
+impl Header for ContentLanguage {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("Content-Language")
+    }
+
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Err(format!("not parsed: {s}").into())
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), self.0.to_string())
     }
 }
 

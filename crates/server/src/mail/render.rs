@@ -325,6 +325,7 @@ pub fn render(
         }
     };
     Ok(Mail {
+        lang,
         from: from.to_string(),
         to: n.to.to_string(),
         subject,

@@ -256,6 +256,7 @@ pub async fn send_link(
         LinkPurpose::Invitation => ("mail-invitation-subject", "mail-invitation-body"),
     };
     let mail = Mail {
+        lang: words.lang,
         from: app.mail_from.clone(),
         to,
         subject: words.t(subject),

@@ -169,6 +169,7 @@ async fn disable_if_failing_too_long(app: &App, e: &WebhookEndpoint, now: Timest
         .unwrap_or_default();
     let words = I18n::new(lang, zone);
     let mail = Mail {
+        lang,
         from: app.mail_from.clone(),
         to: owner.user.email.to_string(),
         subject: words.t("mail-webhook-disabled-subject"),
