@@ -100,12 +100,7 @@ fn change_of(
         };
         state = apply(state, &event);
         if let Some(s) = &state {
-            mails.extend(notifications(
-                s,
-                &event.kind,
-                consent,
-                &ctx.reference.policy,
-            ));
+            mails.extend(notifications(s, &event, consent, &ctx.reference.policy));
         }
         events.push(event);
     }

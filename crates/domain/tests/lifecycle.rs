@@ -1078,3 +1078,55 @@ fn background_events_move_the_history_but_not_the_etag() {
     w.ok(&reviewer(), id, Command::StartReview { comment: None });
     assert_eq!(w.claim(id).etag, c.version + 1);
 }
+
+#[test]
+fn a_comment_is_emailed_to_the_other_side() {
+    use cpor_domain::claim::Thread;
+    use cpor_domain::values::{CommentBody, CommentId};
+    let mut w = World::new();
+    w.reference.policy.support_email = Some("support@operator.example".into());
+    let id = w.under_review(&admin_a(), teams());
+    let say = |thread, text: &str| Command::Comment {
+        id: CommentId::from_uuid(uuid::Uuid::now_v7()),
+        thread,
+        body: CommentBody::parse(text).unwrap(),
+    };
+    let before = w.outbox.len();
+    w.ok(&reviewer(), id, say(Thread::Claim, "Which tenant?"));
+    let mail = &w.outbox[before..];
+    assert_eq!(mail.len(), 1, "the reviewer's comment reaches the partner");
+    assert_eq!(
+        (mail[0].template, mail[0].recipient),
+        (Template::CommentAdded, Recipient::Partner)
+    );
+    // The partner's answer on the claim is read in the review queue: no e-mail.
+    let before = w.outbox.len();
+    w.ok(&admin_a(), id, say(Thread::Claim, "Contoso's."));
+    assert_eq!(w.outbox.len(), before);
+    // On a dispute, the partner's comment goes to support's mailbox.
+    w.ok(
+        &reviewer(),
+        id,
+        Command::Reject {
+            reasons: strings(&["insufficient_poe"]),
+            comment: comment("No."),
+        },
+    );
+    w.ok(
+        &admin_a(),
+        id,
+        Command::OpenDispute(DisputeInput {
+            program: None,
+            products: None,
+            details: DisputeDetails::parse("See the SOW.").unwrap(),
+        }),
+    );
+    let before = w.outbox.len();
+    w.ok(&admin_a(), id, say(Thread::Dispute, "Any news?"));
+    let mail = &w.outbox[before..];
+    assert_eq!(mail.len(), 1);
+    assert_eq!(
+        (mail[0].recipient, mail[0].to.to_string().as_str()),
+        (Recipient::Support, "support@operator.example")
+    );
+}

@@ -512,3 +512,31 @@ async fn a_draft_can_be_deleted() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reviewers_comment_is_emailed_to_the_partner_with_its_words_and_link() {
+    let t = TestApp::start().await;
+    let id = t
+        .under_review(ADMIN, m365("Contoso Teams", "1234567", &["teams"]))
+        .await;
+    let r = t
+        .post(
+            &format!("/api/v1/claims/{id}/comments"),
+            REVIEWER,
+            json!({"body": "Which workloads did the customer deploy?"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    t.run_jobs().await;
+    let mail = t
+        .outbox()
+        .into_iter()
+        .find(|m| m.contains("A new comment on"))
+        .expect("the partner is told");
+    assert!(
+        mail.contains("Which workloads did the customer deploy?"),
+        "{mail}"
+    );
+    assert!(mail.contains(&format!("http://cpor.test/claims/{id}")));
+    assert!(mail.contains("multipart/alternative") && mail.contains("text/html"));
+}

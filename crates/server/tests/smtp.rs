@@ -107,11 +107,13 @@ fn parse(raw: &str) -> Received {
         _ => body.to_string(),
     };
     let content_type = headers.get("content-type").cloned().unwrap_or_default();
-    if let Some(boundary) = content_type
-        .split("boundary=")
-        .nth(1)
-        .map(|b| b.trim_matches('"').split(';').next().unwrap().trim_matches('"'))
-    {
+    if let Some(boundary) = content_type.split("boundary=").nth(1).map(|b| {
+        b.trim_matches('"')
+            .split(';')
+            .next()
+            .unwrap()
+            .trim_matches('"')
+    }) {
         let parts: Vec<Received> = body
             .split(&format!("--{boundary}"))
             .skip(1)
@@ -272,7 +274,8 @@ fn assert_partner_mail(m: &Received, id: &str, mode: &str, sink: &Sink) {
         "Åtgärd krävs för ert ärende ”Contoso Intune”"
     );
     assert!(
-        m.header("content-type").starts_with("multipart/alternative"),
+        m.header("content-type")
+            .starts_with("multipart/alternative"),
         "{m:#?}"
     );
     assert_eq!(m.header("content-language"), "sv");

@@ -265,7 +265,7 @@ fn expected_emails(rt: &tokio::runtime::Runtime, store: &Arc<dyn Store>) -> usiz
         for e in &history {
             state = cpor_domain::claim::apply(state, e);
             let policy = cpor_domain::reference::Policy::default();
-            n += notifications(state.as_ref().unwrap(), &e.kind, None, &policy).len();
+            n += notifications(state.as_ref().unwrap(), e, None, &policy).len();
         }
     }
     n

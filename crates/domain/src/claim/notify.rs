@@ -29,6 +29,9 @@ string_enum!(
         ArbitrationQuestion = "arbitration_question",
         /// To support's mailbox: a partner disputes a rejection.
         DisputeOpened = "dispute_opened",
+        /// A comment from the other side: an operator's to the partner, a partner's on
+        /// its dispute to support's mailbox.
+        CommentAdded = "comment_added",
     }
 );
 
@@ -104,7 +107,8 @@ pub fn stale(
         | Template::PartlySuperseded
         | Template::AssociationEnded
         | Template::DisputeResolved
-        | Template::DisputeOpened => true,
+        | Template::DisputeOpened
+        | Template::CommentAdded => true,
     };
     let mut state = Some(then.clone());
     let mut still = applies(then);
@@ -142,7 +146,7 @@ pub fn stale(
 /// event's seq) when the claim is given after its event.
 pub fn notifications(
     claim: &Claim,
-    event: &EventKind,
+    event: &Event,
     consent: Option<&ConsentSecret>,
     policy: &crate::reference::Policy,
 ) -> Vec<Notification> {
@@ -157,8 +161,22 @@ pub fn notifications(
             as_of,
         })
     };
+    let support = |template| {
+        policy
+            .support_email
+            .as_deref()
+            .and_then(|e| Email::parse(e).ok())
+            .map(|to| Notification {
+                claim_id: claim.id,
+                template,
+                recipient: Recipient::Support,
+                to,
+                consent_secret: None,
+                as_of,
+            })
+    };
     let mut out: Vec<Option<Notification>> = Vec::new();
-    match event {
+    match &event.kind {
         EventKind::InformationRequested { .. } => out.push(partner(Template::InformationRequested)),
         EventKind::ArbitrationInformationRequested { .. } => {
             out.push(partner(Template::ArbitrationQuestion))
@@ -192,20 +210,16 @@ pub fn notifications(
         EventKind::Superseded { last: true, .. } => out.push(partner(Template::Superseded)),
         EventKind::Superseded { last: false, .. } => out.push(partner(Template::PartlySuperseded)),
         EventKind::DisputeResolved { .. } => out.push(partner(Template::DisputeResolved)),
-        EventKind::DisputeOpened { .. } => out.push(
-            policy
-                .support_email
-                .as_deref()
-                .and_then(|e| Email::parse(e).ok())
-                .map(|to| Notification {
-                    claim_id: claim.id,
-                    template: Template::DisputeOpened,
-                    recipient: Recipient::Support,
-                    to,
-                    consent_secret: None,
-                    as_of,
-                }),
-        ),
+        EventKind::DisputeOpened { .. } => out.push(support(Template::DisputeOpened)),
+        // The other side hears of a comment: the partner of an operator's, support of a
+        // partner's on its dispute (the reviewer reads the claim's thread in the queue).
+        EventKind::CommentAdded { thread, .. } => match (event.side(), thread) {
+            (crate::actor::Side::Operator, _) => out.push(partner(Template::CommentAdded)),
+            (crate::actor::Side::Partner, super::Thread::Dispute) => {
+                out.push(support(Template::CommentAdded))
+            }
+            _ => {}
+        },
         _ => {}
     }
     out.into_iter().flatten().collect()

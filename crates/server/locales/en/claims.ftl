@@ -201,6 +201,7 @@ email-association_ended = Association ended
 email-dispute_resolved = Dispute resolved
 email-arbitration_question = Question during an arbitration
 email-dispute_opened = Dispute opened (to support)
+email-comment_added = New comment
 email-dropped-moved_on = the claim had moved on
 email-dropped-deadline_passed = its deadline had passed
 email-dropped-deadline_moved = its deadline had moved

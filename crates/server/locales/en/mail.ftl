@@ -56,3 +56,6 @@ mail-dispute-opened-due = The dispute is due by { $due }.
 mail-arbitration-question-subject = A reviewer asks about your association "{ $claim }"
 mail-arbitration-question-body = Another claim names some of what your association "{ $claim }" for { $domain } holds. Before deciding, the reviewer asks you for more. Your association stays as it is meanwhile.
 mail-arbitration-question-how = Add your documents to the claim and answer on its page.
+mail-comment-added-subject = A new comment on "{ $claim }"
+mail-comment-added-body = There is a new comment on the claim "{ $claim }" for { $domain }.
+mail-comment-heading = Comment:

@@ -201,6 +201,7 @@ email-association_ended = Fin de l’association
 email-dispute_resolved = Contestation résolue
 email-arbitration_question = Question pendant un arbitrage
 email-dispute_opened = Contestation ouverte (au support)
+email-comment_added = Nouveau commentaire
 email-dropped-moved_on = la revendication avait changé d’état
 email-dropped-deadline_passed = son échéance était passée
 email-dropped-deadline_moved = son échéance avait changé

@@ -55,3 +55,6 @@ mail-dispute-opened-due = La contestation doit être traitée avant le { $due }.
 mail-arbitration-question-subject = Un réviseur vous interroge sur votre association « { $claim } »
 mail-arbitration-question-body = Une autre revendication porte sur une partie de ce que détient votre association « { $claim } » pour { $domain }. Avant de décider, le réviseur vous demande des compléments. Votre association reste inchangée en attendant.
 mail-arbitration-question-how = Ajoutez vos documents à la revendication et répondez sur sa page.
+mail-comment-added-subject = Un nouveau commentaire sur « { $claim } »
+mail-comment-added-body = Un nouveau commentaire a été ajouté à la demande « { $claim } » pour { $domain }.
+mail-comment-heading = Commentaire :

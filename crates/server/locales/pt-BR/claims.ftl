@@ -201,6 +201,7 @@ email-association_ended = Associação encerrada
 email-dispute_resolved = Contestação resolvida
 email-arbitration_question = Pergunta durante uma arbitragem
 email-dispute_opened = Contestação aberta (para o suporte)
+email-comment_added = Novo comentário
 email-dropped-moved_on = a declaração já tinha avançado
 email-dropped-deadline_passed = o prazo já tinha passado
 email-dropped-deadline_moved = o prazo tinha mudado

@@ -55,3 +55,6 @@ mail-dispute-opened-due = A contestação deve ser resolvida até { $due }.
 mail-arbitration-question-subject = Um revisor pergunta sobre sua associação "{ $claim }"
 mail-arbitration-question-body = Outra declaração inclui parte do que sua associação "{ $claim }" para { $domain } detém. Antes de decidir, o revisor pede mais informações. Enquanto isso, sua associação permanece como está.
 mail-arbitration-question-how = Adicione seus documentos à declaração e responda na página dela.
+mail-comment-added-subject = Um novo comentário em "{ $claim }"
+mail-comment-added-body = Há um novo comentário na solicitação "{ $claim }" para { $domain }.
+mail-comment-heading = Comentário:

@@ -201,6 +201,7 @@ email-association_ended = Associationen har avslutats
 email-dispute_resolved = Bestridandet har avgjorts
 email-arbitration_question = Fråga under ett skiljeförfarande
 email-dispute_opened = Bestridande öppnat (till support)
+email-comment_added = Ny kommentar
 email-dropped-moved_on = anspråket hade gått vidare
 email-dropped-deadline_passed = tidsfristen hade passerat
 email-dropped-deadline_moved = tidsfristen hade flyttats

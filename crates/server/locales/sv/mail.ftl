@@ -55,3 +55,6 @@ mail-dispute-opened-due = Bestridandet ska vara avgjort senast { $due }.
 mail-arbitration-question-subject = En granskare frågar om din association ”{ $claim }”
 mail-arbitration-question-body = Ett annat anspråk gäller en del av det som din association ”{ $claim }” för { $domain } innehar. Innan beslutet ber granskaren dig om mer. Din association förblir oförändrad under tiden.
 mail-arbitration-question-how = Lägg till dina dokument i anspråket och svara på dess sida.
+mail-comment-added-subject = En ny kommentar på ”{ $claim }”
+mail-comment-added-body = Det finns en ny kommentar på ärendet ”{ $claim }” för { $domain }.
+mail-comment-heading = Kommentar:

@@ -45,7 +45,10 @@ pub fn from_text(text: &str, lang: &str) -> String {
                 lines.clear();
             }
             if !items.is_empty() {
-                body.push_str(&format!("<ul>\n<li>{}</li>\n</ul>\n", items.join("</li>\n<li>")));
+                body.push_str(&format!(
+                    "<ul>\n<li>{}</li>\n</ul>\n",
+                    items.join("</li>\n<li>")
+                ));
                 items.clear();
             }
         };
@@ -80,12 +83,17 @@ mod tests {
     #[test]
     fn paragraphs_lists_and_whole_links() {
         let long = format!("https://cpor.example/consent/{}", "x".repeat(120));
-        let text = format!("Hello <Ana> & co,\nsecond line\n\nClaimed:\n  - Teams\n  - Intune\n\nOpen:\n  {long}\n");
+        let text = format!(
+            "Hello <Ana> & co,\nsecond line\n\nClaimed:\n  - Teams\n  - Intune\n\nOpen:\n  {long}\n"
+        );
         let html = from_text(&text, "fr");
         assert!(html.contains("<html lang=\"fr\">"));
         assert!(html.contains("<p>Hello &lt;Ana&gt; &amp; co,<br>\nsecond line</p>"));
         assert!(html.contains("<ul>\n<li>Teams</li>\n<li>Intune</li>\n</ul>"));
         assert!(html.contains(&format!("<a href=\"{long}\"")), "{html}");
-        assert!(html.contains(&format!(">{long}</a>")), "the whole URL is the link's text");
+        assert!(
+            html.contains(&format!(">{long}</a>")),
+            "the whole URL is the link's text"
+        );
     }
 }

@@ -24,6 +24,7 @@ fn latest_comment(kind: Kind, history: &[Event]) -> Option<String> {
             (EventKind::DisputeResolved { comment, .. }, Kind::DisputeResolved) => {
                 Some(comment.to_string())
             }
+            (EventKind::CommentAdded { body, .. }, Kind::CommentAdded) => Some(body.to_string()),
             _ => None,
         })
         .filter(|c| !c.trim().is_empty())
@@ -303,6 +304,14 @@ pub fn render(
                 ]),
             )
         }
+        Kind::CommentAdded => (
+            w.t("mail-comment-added-subject"),
+            paragraphs(vec![
+                Some(w.t("mail-comment-added-body")),
+                quoted(w.t("mail-comment-heading"), comment.clone()),
+                Some(w.link()),
+            ]),
+        ),
         Kind::DisputeResolved => {
             let outcome = claim
                 .disputes
