@@ -7,6 +7,7 @@ pub mod auth;
 pub mod blobs;
 pub mod clock;
 pub mod config;
+pub mod digest;
 pub mod directory;
 pub mod eligibility;
 pub mod error;

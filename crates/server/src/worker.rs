@@ -61,6 +61,7 @@ pub async fn run_forever(app: App, every: Duration) {
     supervise(app, every, "job", |app| {
         async move {
             run_due(&app).await;
+            crate::digest::send_if_due(&app).await;
         }
         .boxed()
     })

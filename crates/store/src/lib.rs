@@ -221,6 +221,15 @@ pub trait Store: Send + Sync {
         after_seq: u64,
         limit: u32,
     ) -> Result<Vec<Comment>>;
+    // ----- the reviewers' daily digest -------------------------------------------------
+    /// Turns a user's daily digest off (`true`) or on again.
+    async fn set_digest_opt_out(&self, user: UserId, opt_out: bool) -> Result<()>;
+    async fn digest_opt_outs(&self) -> Result<Vec<UserId>>;
+    /// Whether `day`'s digest was sent (or is being sent).
+    async fn digest_sent(&self, day: Date) -> Result<bool>;
+    /// Records that `day`'s digest is sent now; false when another process did first.
+    async fn claim_digest_day(&self, day: Date, now: Timestamp) -> Result<bool>;
+
     // ----- webhooks ------------------------------------------------------------------------
     async fn create_webhook(&self, endpoint: &WebhookEndpoint) -> Result<()>;
     /// One organisation's endpoints, or every endpoint (`None`), oldest first.

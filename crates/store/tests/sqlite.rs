@@ -114,12 +114,14 @@ async fn the_etag_migration_rebuilds_claims_as_replay_does() {
 }
 
 /// What migration 8 (the events' time index) adds, taken away again, with migrations 9
-/// (the organisation's language), 10 (the eligibility feed) and 11 (webhooks) after it.
+/// (the organisation's language), 10 (the eligibility feed), 11 (webhooks) and 12 (the
+/// digest) after it.
 const UNDO_EVENT_TIME: &str =
     "ALTER TABLE organisations DROP COLUMN language; DROP INDEX claim_events_at;
     DROP TABLE eligibility_changes; DROP TABLE eligibility_periods;
     ALTER TABLE api_tokens DROP COLUMN scope;
-    DROP TABLE webhook_attempts; DROP TABLE webhook_deliveries; DROP TABLE webhook_endpoints;";
+    DROP TABLE webhook_attempts; DROP TABLE webhook_deliveries; DROP TABLE webhook_endpoints;
+    DROP TABLE digest_opt_outs; DROP TABLE digest_days;";
 
 /// What migration 7 (disputes queue) adds, taken away again.
 const UNDO_DISPUTE_QUEUE: &str = "
@@ -263,6 +265,7 @@ async fn the_eligibility_migration_fills_the_feed_from_history() {
         "DROP TABLE eligibility_changes; DROP TABLE eligibility_periods;
          ALTER TABLE api_tokens DROP COLUMN scope;
          DROP TABLE webhook_attempts; DROP TABLE webhook_deliveries; DROP TABLE webhook_endpoints;
+    DROP TABLE digest_opt_outs; DROP TABLE digest_days;
          PRAGMA user_version = 9;",
     )
     .unwrap();

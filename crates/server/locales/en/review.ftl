@@ -66,3 +66,15 @@ arbitration-contested = contested
 arbitration-confirm-legend = Arbitration
 arbitration-confirm = I confirm that approving moves these from the other partner:
 arbitration-loses = { $partner } loses { $keys } (claim "{ $claim }")
+mail-digest-subject = { $count ->
+    [one] A claim in the review queue is due
+   *[other] { $count } claims in the review queue are due
+}
+mail-digest-intro = Claims in the review queue past their deadline or due by the end of the next business day: { $count }, of which { $breached } past due.
+mail-digest-due = "{ $claim }" ({ $domain }), due { $due }
+mail-digest-breached = "{ $claim }" ({ $domain }), PAST DUE since { $due }
+mail-digest-opt-out = You receive this every business day morning. Turn it off on the review queue page: { $link }
+review-digest-on = Each business day morning you get an e-mail of the claims due or past due.
+review-digest-off = Your daily e-mail of claims due is off.
+review-digest-turn-off = Turn it off
+review-digest-turn-on = Turn it on

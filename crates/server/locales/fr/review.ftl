@@ -66,3 +66,15 @@ arbitration-contested = contesté
 arbitration-confirm-legend = Arbitrage
 arbitration-confirm = Je confirme que l’approbation retire les éléments suivants à l’autre partenaire :
 arbitration-loses = { $partner } perd { $keys } (revendication « { $claim } »)
+mail-digest-subject = { $count ->
+    [one] Une demande de la file de revue arrive à échéance
+   *[other] { $count } demandes de la file de revue arrivent à échéance
+}
+mail-digest-intro = Demandes de la file de revue en retard ou dues d'ici la fin du prochain jour ouvré : { $count }, dont { $breached } en retard.
+mail-digest-due = « { $claim } » ({ $domain }), échéance { $due }
+mail-digest-breached = « { $claim } » ({ $domain }), EN RETARD depuis { $due }
+mail-digest-opt-out = Vous recevez ce message chaque matin ouvré. Désactivez-le sur la page de la file de revue : { $link }
+review-digest-on = Chaque matin ouvré, vous recevez un e-mail des demandes à échéance ou en retard.
+review-digest-off = Votre e-mail quotidien des demandes à échéance est désactivé.
+review-digest-turn-off = Le désactiver
+review-digest-turn-on = L'activer

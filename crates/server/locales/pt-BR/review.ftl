@@ -66,3 +66,15 @@ arbitration-contested = contestado
 arbitration-confirm-legend = Arbitragem
 arbitration-confirm = Confirmo que a aprovação retira estes itens do outro parceiro:
 arbitration-loses = { $partner } perde { $keys } (declaração "{ $claim }")
+mail-digest-subject = { $count ->
+    [one] Uma solicitação da fila de revisão está vencendo
+   *[other] { $count } solicitações da fila de revisão estão vencendo
+}
+mail-digest-intro = Solicitações da fila de revisão atrasadas ou com prazo até o fim do próximo dia útil: { $count }, das quais { $breached } atrasadas.
+mail-digest-due = "{ $claim }" ({ $domain }), prazo { $due }
+mail-digest-breached = "{ $claim }" ({ $domain }), ATRASADA desde { $due }
+mail-digest-opt-out = Você recebe isto toda manhã de dia útil. Desative na página da fila de revisão: { $link }
+review-digest-on = Toda manhã de dia útil você recebe um e-mail com as solicitações vencendo ou atrasadas.
+review-digest-off = O seu e-mail diário de solicitações vencendo está desativado.
+review-digest-turn-off = Desativar
+review-digest-turn-on = Ativar

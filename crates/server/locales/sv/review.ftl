@@ -66,3 +66,15 @@ arbitration-contested = omstridd
 arbitration-confirm-legend = Skiljeförfarande
 arbitration-confirm = Jag bekräftar att ett godkännande flyttar följande från den andra partnern:
 arbitration-loses = { $partner } förlorar { $keys } (anspråket ”{ $claim }”)
+mail-digest-subject = { $count ->
+    [one] Ett ärende i granskningskön förfaller
+   *[other] { $count } ärenden i granskningskön förfaller
+}
+mail-digest-intro = Ärenden i granskningskön som är försenade eller förfaller före slutet av nästa arbetsdag: { $count }, varav { $breached } försenade.
+mail-digest-due = ”{ $claim }” ({ $domain }), förfaller { $due }
+mail-digest-breached = ”{ $claim }” ({ $domain }), FÖRSENAT sedan { $due }
+mail-digest-opt-out = Du får detta varje arbetsdagsmorgon. Stäng av det på sidan för granskningskön: { $link }
+review-digest-on = Varje arbetsdagsmorgon får du ett e-postmeddelande om ärenden som förfaller eller är försenade.
+review-digest-off = Ditt dagliga e-postmeddelande om ärenden som förfaller är avstängt.
+review-digest-turn-off = Stäng av
+review-digest-turn-on = Slå på

@@ -76,6 +76,7 @@ pub fn routes(app: App, upload_limit: usize) -> Router<App> {
         .route("/keys", get(keys::check))
         .route("/eligibility", get(eligibility::page))
         .route("/review", get(review::queue::queue))
+        .route("/review/digest", post(review::queue::set_digest))
         .route("/disputes", get(review::disputes::queue))
         .route("/reports", get(reports::pages::page))
         .route("/reports/{file}", get(reports::pages::csv))

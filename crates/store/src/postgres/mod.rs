@@ -739,6 +739,52 @@ impl Store for PgStore {
         queries::comments(&mut *self.conn().await?, id, thread, after_seq, limit).await
     }
 
+    async fn set_digest_opt_out(&self, user: UserId, opt_out: bool) -> Result<()> {
+        let sql = if opt_out {
+            "INSERT INTO digest_opt_outs (user_id) VALUES ($1) ON CONFLICT DO NOTHING"
+        } else {
+            "DELETE FROM digest_opt_outs WHERE user_id = $1"
+        };
+        sqlx::query(sql)
+            .bind(user.to_string())
+            .execute(&mut *self.conn().await?)
+            .await
+            .map_err(map)?;
+        Ok(())
+    }
+
+    async fn digest_opt_outs(&self) -> Result<Vec<UserId>> {
+        let ids: Vec<String> = sqlx::query_scalar("SELECT user_id FROM digest_opt_outs")
+            .fetch_all(&mut *self.conn().await?)
+            .await
+            .map_err(map)?;
+        ids.iter()
+            .map(|i| crate::conv::parse("user id", i))
+            .collect()
+    }
+
+    async fn digest_sent(&self, day: Date) -> Result<bool> {
+        Ok(sqlx::query("SELECT 1 FROM digest_days WHERE day = $1")
+            .bind(day.to_string())
+            .fetch_optional(&mut *self.conn().await?)
+            .await
+            .map_err(map)?
+            .is_some())
+    }
+
+    async fn claim_digest_day(&self, day: Date, now: Timestamp) -> Result<bool> {
+        Ok(sqlx::query(
+            "INSERT INTO digest_days (day, sent_at) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(day.to_string())
+        .bind(micros(now))
+        .execute(&mut *self.conn().await?)
+        .await
+        .map_err(map)?
+        .rows_affected()
+            == 1)
+    }
+
     async fn create_webhook(&self, endpoint: &WebhookEndpoint) -> Result<()> {
         webhooks::create(&mut *self.conn().await?, endpoint).await
     }

@@ -713,6 +713,59 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn set_digest_opt_out(&self, user: UserId, opt_out: bool) -> Result<()> {
+        self.writer
+            .call(move |c, _| {
+                let sql = if opt_out {
+                    "INSERT INTO digest_opt_outs (user_id) VALUES (?1) ON CONFLICT DO NOTHING"
+                } else {
+                    "DELETE FROM digest_opt_outs WHERE user_id = ?1"
+                };
+                c.prepare_cached(sql)?.execute([user.to_string()])?;
+                Ok(())
+            })
+            .await
+    }
+
+    async fn digest_opt_outs(&self) -> Result<Vec<UserId>> {
+        self.readers
+            .read(|c| {
+                let mut stmt = c.prepare_cached("SELECT user_id FROM digest_opt_outs")?;
+                let ids = stmt
+                    .query_map([], |r| r.get::<_, String>(0))?
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                ids.iter()
+                    .map(|i| crate::conv::parse("user id", i))
+                    .collect()
+            })
+            .await
+    }
+
+    async fn digest_sent(&self, day: Date) -> Result<bool> {
+        self.readers
+            .read(move |c| {
+                Ok(
+                    c.prepare_cached("SELECT 1 FROM digest_days WHERE day = ?1")?
+                        .query_row([day.to_string()], |_| Ok(()))
+                        .optional()?
+                        .is_some(),
+                )
+            })
+            .await
+    }
+
+    async fn claim_digest_day(&self, day: Date, now: Timestamp) -> Result<bool> {
+        self.writer
+            .call(move |c, _| {
+                Ok(c.prepare_cached(
+                    "INSERT INTO digest_days (day, sent_at) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+                )?
+                .execute(params![day.to_string(), micros(now)])?
+                    == 1)
+            })
+            .await
+    }
+
     async fn create_webhook(&self, endpoint: &WebhookEndpoint) -> Result<()> {
         let e = endpoint.clone();
         self.writer.call(move |c, _| webhooks::create(c, &e)).await

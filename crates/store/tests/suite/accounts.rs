@@ -563,3 +563,27 @@ pub async fn a_scoped_token_says_its_scope(store: Arc<dyn Store>) {
         .unwrap();
     assert_eq!(full, None, "a plain token has its user's whole role");
 }
+
+pub async fn the_digest_goes_out_once_a_day_and_opt_outs_are_kept(store: Arc<dyn Store>) {
+    let w = World::new(store.clone()).await;
+    let reviewer = id_of(&w.reviewer);
+    let day = cpor_domain::jiff::civil::date(2026, 11, 3);
+    assert!(!store.digest_sent(day).await.unwrap());
+    let (a, b) = tokio::join!(
+        store.claim_digest_day(day, w.now),
+        store.claim_digest_day(day, w.now)
+    );
+    assert!(a.unwrap() ^ b.unwrap(), "one caller sends the day's digest");
+    assert!(store.digest_sent(day).await.unwrap());
+    assert!(
+        store
+            .claim_digest_day(day.tomorrow().unwrap(), w.now)
+            .await
+            .unwrap()
+    );
+    store.set_digest_opt_out(reviewer, true).await.unwrap();
+    store.set_digest_opt_out(reviewer, true).await.unwrap();
+    assert_eq!(store.digest_opt_outs().await.unwrap(), vec![reviewer]);
+    store.set_digest_opt_out(reviewer, false).await.unwrap();
+    assert!(store.digest_opt_outs().await.unwrap().is_empty());
+}

@@ -282,7 +282,8 @@ macro_rules! conformance {
             the_export_pages_by_claim_and_key,
             a_scoped_token_says_its_scope,
             deliveries_are_queued_with_their_change_and_taken_in_order,
-            a_disabled_endpoint_receives_nothing_until_enabled
+            a_disabled_endpoint_receives_nothing_until_enabled,
+            the_digest_goes_out_once_a_day_and_opt_outs_are_kept
         );
     };
     (@cases $make:path; $($case:ident),+) => {

@@ -93,6 +93,8 @@ struct QueuePage<'a> {
     partners: Vec<Opt>,
     only: String,
     next: Option<String>,
+    /// For a reviewer: whether their daily digest e-mail is on.
+    digest: Option<bool>,
 }
 
 /// Whether another organisation holds one of the claim's keys.
@@ -105,6 +107,27 @@ async fn contested(app: &crate::state::App, c: &Claim, reference: &Reference) ->
         }
     }
     false
+}
+
+#[derive(Deserialize)]
+pub struct DigestForm {
+    #[serde(default)]
+    on: String,
+}
+
+/// `POST /review/digest`: a reviewer turns their daily digest on or off.
+pub async fn set_digest(posted: crate::web::form::Posted<DigestForm>) -> PageResult {
+    let ui = &posted.ui;
+    let viewer = ui.viewer.as_ref().ok_or_else(|| PageError::forbidden(ui))?;
+    if viewer.user.role != Role::Reviewer {
+        return Err(PageError::forbidden(ui));
+    }
+    ui.app
+        .store
+        .set_digest_opt_out(viewer.user.id, posted.form.on != "true")
+        .await
+        .map_err(|e| PageError::from_api(ui, e.into()))?;
+    Ok(crate::web::ui::see_other("/review"))
 }
 
 /// `GET /review`.
@@ -213,7 +236,18 @@ pub async fn queue(SignedIn(ui, viewer): SignedIn, Query(f): Query<QueueFilters>
         q.append_pair("cursor", &page::encode(&TimeAndId(t, id)));
         format!("/review?{}", q.finish())
     });
+    let digest = match viewer.user.role {
+        Role::Reviewer => Some(
+            !app.store
+                .digest_opt_outs()
+                .await
+                .map_err(fail)?
+                .contains(&viewer.user.id),
+        ),
+        _ => None,
+    };
     render(&QueuePage {
+        digest,
         ui: &ui,
         areas: SolutionArea::ALL
             .iter()
