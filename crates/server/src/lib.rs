@@ -178,9 +178,12 @@ pub async fn serve(config: Config) -> Result<(), String> {
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     tracing::info!(%addr, backend = app.store.backend(), "cpor is serving");
     println!("cpor is serving on http://{addr} (API docs: http://{addr}/api/docs)");
-    serve_on(app, listener, shutdown_signal())
+    serve_on(app.clone(), listener, shutdown_signal())
         .await
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string())?;
+    app.store.close().await.map_err(|e| e.to_string())?;
+    tracing::info!("cpor stopped");
+    Ok(())
 }
 
 async fn shutdown_signal() {

@@ -5,9 +5,18 @@ use crate::state::App;
 use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use std::sync::OnceLock;
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+/// Request latency buckets, in seconds: histograms, unlike summaries, add up across
+/// processes.
+const LATENCY_BUCKETS: [f64; 14] = [
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
+/// How often recorded samples are folded into the histograms. Without it every sample
+/// is kept until `/metrics` is scraped: memory grows with every request.
+const UPKEEP_EVERY: Duration = Duration::from_secs(5);
 
 /// The process's metrics (one recorder per process, shared by every app in it).
 #[derive(Clone)]
@@ -20,11 +29,32 @@ static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
 impl Metrics {
     pub fn install() -> Metrics {
         let handle = HANDLE
-            .get_or_init(|| match PrometheusBuilder::new().install_recorder() {
-                Ok(h) => Some(h),
-                Err(e) => {
-                    tracing::warn!("metrics disabled: {e}");
-                    None
+            .get_or_init(|| {
+                let built = PrometheusBuilder::new()
+                    .set_buckets_for_metric(
+                        Matcher::Full("cpor_http_request_duration_seconds".into()),
+                        &LATENCY_BUCKETS,
+                    )
+                    .and_then(PrometheusBuilder::install_recorder);
+                match built {
+                    Ok(h) => {
+                        let upkeep = h.clone();
+                        std::thread::Builder::new()
+                            .name("metrics-upkeep".into())
+                            .spawn(move || {
+                                loop {
+                                    std::thread::sleep(UPKEEP_EVERY);
+                                    upkeep.run_upkeep();
+                                }
+                            })
+                            .map_err(|e| tracing::warn!("no metrics upkeep: {e}"))
+                            .ok();
+                        Some(h)
+                    }
+                    Err(e) => {
+                        tracing::warn!("metrics disabled: {e}");
+                        None
+                    }
                 }
             })
             .clone();

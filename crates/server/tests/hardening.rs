@@ -319,6 +319,16 @@ async fn invented_methods_add_no_metric_series() {
         .unwrap();
     assert!(!m.contains("BREW"), "{m}");
     assert!(m.contains("method=\"other\""), "{m}");
+    // Latencies are histograms (buckets add up across processes), not summaries.
+    assert!(
+        m.contains("# TYPE cpor_http_request_duration_seconds histogram"),
+        "{m}"
+    );
+    assert!(
+        m.contains("cpor_http_request_duration_seconds_bucket{"),
+        "{m}"
+    );
+    assert!(!m.contains("quantile=\""), "{m}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

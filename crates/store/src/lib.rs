@@ -41,6 +41,11 @@ pub trait Store: Send + Sync {
 
     /// Succeeds when the database answers (readiness).
     async fn ping(&self) -> Result<()>;
+    /// Called once the service stops: SQLite folds its write-ahead log into the database
+    /// (so the next start has nothing to replay, and a copy of the file is whole).
+    async fn close(&self) -> Result<()> {
+        Ok(())
+    }
 
     // ----- reference data ------------------------------------------------------------------
     async fn reference(&self) -> Result<Arc<Reference>>;

@@ -766,6 +766,20 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn close(&self) -> Result<()> {
+        // The writer's connection always sits in a batch transaction, where a checkpoint
+        // cannot run: a connection of its own does it, once nothing is being written.
+        let path = self.path.clone();
+        tokio::task::spawn_blocking(move || {
+            let conn = Connection::open(&path)?;
+            conn.busy_timeout(std::time::Duration::from_secs(5))?;
+            conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")?;
+            Ok(())
+        })
+        .await
+        .map_err(StoreError::internal)?
+    }
+
     async fn create_webhook(&self, endpoint: &WebhookEndpoint) -> Result<()> {
         let e = endpoint.clone();
         self.writer.call(move |c, _| webhooks::create(c, &e)).await
