@@ -261,6 +261,12 @@ async fn deliver(app: &App, job: &Job, n: &Notification, now: Timestamp) -> Resu
         Recipient::Partner => partner_language(app.store.as_ref(), &claim).await,
         // Support's mailbox is the operator's: the operator's staff read English.
         Recipient::Support => Ok(crate::web::i18n::Lang::En),
+        Recipient::Reviewer => app.store.account_by_email(&n.to).await.map(|a| {
+            a.and_then(|a| a.language)
+                .as_deref()
+                .and_then(crate::web::i18n::Lang::parse)
+                .unwrap_or_default()
+        }),
     }
     .map_err(|e| e.to_string())?;
     let mail = render(
@@ -278,6 +284,15 @@ async fn deliver(app: &App, job: &Job, n: &Notification, now: Timestamp) -> Resu
         return Err(format!("delivery: {e}"));
     }
     metrics::email("sent");
+    if n.recipient == Recipient::Reviewer {
+        // An operator's own e-mail is not part of the claim's history (which partners
+        // read): the job is done, nothing recorded on the claim.
+        return app
+            .store
+            .finish_job(job.id, now, "sent")
+            .await
+            .map_err(|e| format!("recording the delivery: {e}"));
+    }
     let mut req = CommandRequest::new(
         claim.id,
         Command::RecordEmail {

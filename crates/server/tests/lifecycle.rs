@@ -540,3 +540,107 @@ async fn a_reviewers_comment_is_emailed_to_the_partner_with_its_words_and_link()
     assert!(mail.contains(&format!("http://cpor.test/claims/{id}")));
     assert!(mail.contains("multipart/alternative") && mail.contains("text/html"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_reviewer_a_claim_is_taken_over_from_is_told_and_the_history_keeps_no_address() {
+    use cpor_domain::claim::hash_secret;
+    let t = TestApp::start().await;
+    // A second reviewer, who prefers French.
+    let other = cpor_store::User {
+        id: cpor_domain::values::UserId::from_uuid(uuid::Uuid::now_v7()),
+        org_id: None,
+        email: cpor_domain::values::Parse::parse("lea@operator.example").unwrap(),
+        name: "Léa".into(),
+        role: cpor_domain::Role::Reviewer,
+        created_at: start_time(),
+    };
+    t.store
+        .create_user(&other, Some(&hash_secret("tok-lea")))
+        .await
+        .unwrap();
+    t.store.set_language(other.id, Some("fr")).await.unwrap();
+    let id = t
+        .create(ADMIN, m365("Contoso Teams", "1234567", &["teams"]))
+        .await;
+    t.upload(&id, ADMIN, "sow.pdf", pdf()).await;
+    t.ok(&format!("/api/v1/claims/{id}/submit"), ADMIN, json!({}))
+        .await;
+    let lea = [("authorization", "Bearer tok-lea")];
+    let path = format!("/api/v1/claims/{id}/review/take");
+    let took = t
+        .send(Method::POST, &path, None, Some(json!({})), &lea)
+        .await;
+    assert_eq!(took.status, StatusCode::OK, "{}", took.body);
+    t.ok(
+        &format!("/api/v1/claims/{id}/review/take"),
+        REVIEWER,
+        json!({"over": true}),
+    )
+    .await;
+    t.run_jobs().await;
+    let told: Vec<String> = t
+        .outbox()
+        .into_iter()
+        .filter(|m| m.contains("lea@operator.example"))
+        .collect();
+    assert_eq!(told.len(), 1, "Léa is told once");
+    assert!(
+        told[0].contains("a repris la demande"),
+        "in her language: {}",
+        told[0]
+    );
+    assert!(told[0].contains(&format!("http://cpor.test/claims/{id}")));
+    let history = t
+        .get(&format!("/api/v1/claims/{id}/history"), ADMIN)
+        .await
+        .body
+        .to_string();
+    assert!(!history.contains("lea@operator.example"), "{history}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn both_partners_hear_when_an_arbitration_opens_without_learning_who_the_other_is() {
+    let t = TestApp::start().await;
+    let held = t
+        .under_review(ADMIN, m365("Adatum Teams", "1234567", &["teams"]))
+        .await;
+    t.ok(
+        &format!("/api/v1/claims/{held}/review/approve"),
+        REVIEWER,
+        json!({}),
+    )
+    .await;
+    t.advance(days(8));
+    t.run_jobs().await;
+    let litware = "litware:incentives_admin";
+    let mut body = m365("Litware Teams", "2345678", &["teams"]);
+    body["partner_contact"] = json!({"name": "Lars", "email": "lars@litware.example"});
+    let rival = t.create(litware, body).await;
+    t.upload(&rival, litware, "sow.pdf", pdf()).await;
+    t.ok(
+        &format!("/api/v1/claims/{rival}/submit"),
+        litware,
+        json!({}),
+    )
+    .await;
+    t.run_jobs().await;
+    let new = t.outbox();
+    let arbitration: Vec<&String> = new
+        .iter()
+        .filter(|m| m.contains("an arbitration has opened"))
+        .collect();
+    assert_eq!(arbitration.len(), 2, "{new:#?}");
+    let to_litware = arbitration
+        .iter()
+        .find(|m| m.contains("lars@litware.example"))
+        .unwrap();
+    assert!(to_litware.contains("another partner's association holds"));
+    assert!(!to_litware.contains("Adatum"), "the holder is not named");
+    let to_adatum = arbitration
+        .iter()
+        .find(|m| m.contains("bo.berg@partner.example"))
+        .unwrap();
+    assert!(to_adatum.contains("Another partner has claimed"));
+    assert!(to_adatum.contains(&format!("http://cpor.test/claims/{held}")));
+    assert!(!to_adatum.contains("Litware") && !to_adatum.contains(&rival));
+}

@@ -6,14 +6,17 @@
 
 use crate::{CommandOutcome, CommandRequest, JobKind, Result, StoreError, WebhookEndpoint};
 use cpor_domain::claim::Context;
-use cpor_domain::claim::{Claim, Command, Event, Timer};
+use cpor_domain::claim::{
+    Claim, Command, Event, Notification, Recipient, Template, Timer, arbitration_opened,
+    taken_over_from, to_partner,
+};
 use cpor_domain::eligibility::{EligibilityChange, eligibility_changes};
 use cpor_domain::execute::execute;
 use cpor_domain::jiff::Timestamp;
 use cpor_domain::keys::{AssociationKey, KeyHolder};
 use cpor_domain::poe::PoeFile;
 use cpor_domain::reference::{Organisation, Reference, TenantRecord};
-use cpor_domain::values::{ClaimId, OrgId, TenantId};
+use cpor_domain::values::{ClaimId, Email, OrgId, TenantId, UserId};
 use cpor_domain::webhook::{Message, messages};
 use std::collections::BTreeMap;
 
@@ -71,6 +74,8 @@ pub trait CommandTx {
     /// Marks a job done as part of the command that carried it out; for an e-mail job,
     /// forgets the consent link's secret it carried.
     async fn complete_job(&mut self, id: i64, now: Timestamp, outcome: &str) -> Result<()>;
+    /// A user's e-mail address, for e-mails to operators' users.
+    async fn user_email(&mut self, id: UserId) -> Result<Option<Email>>;
     /// Appends the command's eligibility changes to the feed, numbered in commit order,
     /// and moves the keys' periods of eligibility. Called last, so that a backend that
     /// must serialise the numbering holds its lock only until the commit.
@@ -204,6 +209,41 @@ pub async fn run<T: CommandTx>(
                     }
                 }
                 _ => {}
+            }
+        }
+    }
+    // The e-mails whose addresses the domain cannot know: the reviewer a claim was taken
+    // over from, and the partner whose association an arbitration is about.
+    for ch in &changes {
+        let Some(after) = &ch.after else { continue };
+        for e in &ch.events {
+            if let Some(previous) = taken_over_from(e)
+                && let Some(to) = tx.user_email(previous).await?
+            {
+                let n = Notification {
+                    claim_id: ch.claim_id,
+                    template: Template::TakenOver,
+                    recipient: Recipient::Reviewer,
+                    to,
+                    consent_secret: None,
+                    as_of: e.seq,
+                };
+                tx.enqueue_job(&JobKind::Email(n), request.now).await?;
+            }
+            let rivals = arbitration_opened(after, e, &holders, &reference.programs);
+            if rivals.is_empty() {
+                continue;
+            }
+            if let Some(n) = to_partner(after, Template::ArbitrationOpened, e.seq) {
+                tx.enqueue_job(&JobKind::Email(n), request.now).await?;
+            }
+            for rival in rivals {
+                if let Some(held) = tx.load_claim(rival).await?
+                    && held.holds_keys()
+                    && let Some(n) = to_partner(&held, Template::ArbitrationOpened, held.version)
+                {
+                    tx.enqueue_job(&JobKind::Email(n), request.now).await?;
+                }
             }
         }
     }

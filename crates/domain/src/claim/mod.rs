@@ -22,7 +22,10 @@ pub use fields::{
     ClaimFields, ClaimInput, ClaimPatch, Contact, ContactInput, ContactLanguage, MAX_PRODUCTS,
     PartnerContact, ProductLine, ProductLineInput, Revenue, RevenueInput, field,
 };
-pub use notify::{DropReason, Notification, Recipient, Template, notifications, stale};
+pub use notify::{
+    DropReason, Notification, Recipient, Template, arbitration_opened, notifications, stale,
+    taken_over_from, to_partner,
+};
 pub use patch::Patch;
 pub use reasons::{ACTION_REASONS, REVIEW_REJECTION_REASONS, Reason, parse_reasons};
 pub use timers::{Timer, TimerKind};

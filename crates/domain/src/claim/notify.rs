@@ -32,6 +32,12 @@ string_enum!(
         /// A comment from the other side: an operator's to the partner, a partner's on
         /// its dispute to support's mailbox.
         CommentAdded = "comment_added",
+        /// To the reviewer who had the claim: another reviewer took it over.
+        TakenOver = "taken_over",
+        /// A submitted claim names keys another partner's association holds: to its
+        /// partner (a reviewer will arbitrate) and to the holder's (its association stays
+        /// as it is meanwhile), neither told who the other is.
+        ArbitrationOpened = "arbitration_opened",
     }
 );
 
@@ -41,6 +47,8 @@ string_enum!(
         Partner = "partner",
         Customer = "customer",
         Support = "support",
+        /// An operator's user (the reviewer who had a claim taken over).
+        Reviewer = "reviewer",
     }
 );
 
@@ -108,7 +116,9 @@ pub fn stale(
         | Template::AssociationEnded
         | Template::DisputeResolved
         | Template::DisputeOpened
-        | Template::CommentAdded => true,
+        | Template::CommentAdded
+        | Template::TakenOver
+        | Template::ArbitrationOpened => true,
     };
     let mut state = Some(then.clone());
     let mut still = applies(then);
@@ -151,16 +161,7 @@ pub fn notifications(
     policy: &crate::reference::Policy,
 ) -> Vec<Notification> {
     let as_of = claim.version;
-    let partner = |template| {
-        claim.fields.partner_contact.as_ref().map(|c| Notification {
-            claim_id: claim.id,
-            template,
-            recipient: Recipient::Partner,
-            to: c.email.clone(),
-            consent_secret: None,
-            as_of,
-        })
-    };
+    let partner = |template| to_partner(claim, template, as_of);
     let support = |template| {
         policy
             .support_email
@@ -223,4 +224,49 @@ pub fn notifications(
         _ => {}
     }
     out.into_iter().flatten().collect()
+}
+
+/// An e-mail of `template` to the claim's partner contact, if it has one.
+pub fn to_partner(claim: &Claim, template: Template, as_of: u64) -> Option<Notification> {
+    claim.fields.partner_contact.as_ref().map(|c| Notification {
+        claim_id: claim.id,
+        template,
+        recipient: Recipient::Partner,
+        to: c.email.clone(),
+        consent_secret: None,
+        as_of,
+    })
+}
+
+/// The reviewer to tell that `event` took the claim over from them, if it did.
+pub fn taken_over_from(event: &Event) -> Option<crate::values::UserId> {
+    match &event.kind {
+        EventKind::Taken {
+            reviewer,
+            previous: Some(previous),
+        } if *previous != reviewer.id => Some(*previous),
+        _ => None,
+    }
+}
+
+/// The claims of other organisations whose associations hold keys that `claim` names,
+/// when `event` (a submission) puts it up for review against them: an arbitration opens.
+pub fn arbitration_opened(
+    claim: &Claim,
+    event: &Event,
+    holders: &[crate::keys::KeyHolder],
+    programs: &crate::reference::ProgramMap,
+) -> Vec<ClaimId> {
+    if !matches!(event.kind, EventKind::Submitted { .. }) {
+        return Vec::new();
+    }
+    let keys = claim.keys(programs);
+    let mut out: Vec<ClaimId> = holders
+        .iter()
+        .filter(|h| h.org_id != claim.org_id && keys.contains(&h.key))
+        .map(|h| h.claim_id)
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }

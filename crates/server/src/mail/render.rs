@@ -304,6 +304,28 @@ pub fn render(
                 ]),
             )
         }
+        Kind::TakenOver => (
+            w.t("mail-taken-over-subject"),
+            paragraphs(vec![Some(w.t("mail-taken-over-body")), Some(w.link())]),
+        ),
+        Kind::ArbitrationOpened => {
+            // The holder's association stays; the claimant's claim waits for a decision.
+            let (body, then) = if claim.holds_keys() {
+                (
+                    "mail-arbitration-opened-holder",
+                    "mail-arbitration-opened-holder-then",
+                )
+            } else {
+                (
+                    "mail-arbitration-opened-claimant",
+                    "mail-arbitration-opened-claimant-then",
+                )
+            };
+            (
+                w.t("mail-arbitration-opened-subject"),
+                paragraphs(vec![Some(w.t(body)), Some(w.t(then)), Some(w.link())]),
+            )
+        }
         Kind::CommentAdded => (
             w.t("mail-comment-added-subject"),
             paragraphs(vec![

@@ -336,6 +336,18 @@ impl CommandTx for PgTx {
         super::eligibility::record(&mut self.tx, changes).await
     }
 
+    async fn user_email(
+        &mut self,
+        id: cpor_domain::values::UserId,
+    ) -> Result<Option<cpor_domain::values::Email>> {
+        let email: Option<String> = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&mut *self.tx)
+            .await
+            .map_err(map)?;
+        email.map(|e| crate::conv::parse_value(&e)).transpose()
+    }
+
     async fn webhook_endpoints(&mut self) -> Result<Vec<WebhookEndpoint>> {
         super::webhooks::every(&mut self.tx).await
     }

@@ -333,6 +333,19 @@ impl CommandTx for SqliteTx<'_> {
         super::eligibility::record(self.conn, changes)
     }
 
+    async fn user_email(
+        &mut self,
+        id: cpor_domain::values::UserId,
+    ) -> Result<Option<cpor_domain::values::Email>> {
+        use rusqlite::OptionalExtension;
+        let email: Option<String> = self
+            .conn
+            .prepare_cached("SELECT email FROM users WHERE id = ?1")?
+            .query_row([id.to_string()], |r| r.get(0))
+            .optional()?;
+        email.map(|e| crate::conv::parse_value(&e)).transpose()
+    }
+
     async fn webhook_endpoints(&mut self) -> Result<Vec<WebhookEndpoint>> {
         super::webhooks::every(self.conn)
     }
