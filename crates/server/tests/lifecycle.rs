@@ -596,6 +596,20 @@ async fn the_reviewer_a_claim_is_taken_over_from_is_told_and_the_history_keeps_n
         .body
         .to_string();
     assert!(!history.contains("lea@operator.example"), "{history}");
+    // The partner's comment on the claim reaches the reviewer who has it now.
+    t.ok(
+        &format!("/api/v1/claims/{id}/comments"),
+        ADMIN,
+        json!({"body": "The SOW is attached."}),
+    )
+    .await;
+    t.run_jobs().await;
+    let reviewer = t
+        .outbox()
+        .into_iter()
+        .find(|m| m.contains("To: reviewer@operator.example"))
+        .expect("the reviewer who has the claim is told");
+    assert!(reviewer.contains("The SOW is attached."), "{reviewer}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

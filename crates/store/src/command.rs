@@ -8,7 +8,7 @@ use crate::{CommandOutcome, CommandRequest, JobKind, Result, StoreError, Webhook
 use cpor_domain::claim::Context;
 use cpor_domain::claim::{
     Claim, Command, Event, Notification, Recipient, Template, Timer, arbitration_opened,
-    taken_over_from, to_partner,
+    to_partner, to_reviewer,
 };
 use cpor_domain::eligibility::{EligibilityChange, eligibility_changes};
 use cpor_domain::execute::execute;
@@ -212,17 +212,18 @@ pub async fn run<T: CommandTx>(
             }
         }
     }
-    // The e-mails whose addresses the domain cannot know: the reviewer a claim was taken
-    // over from, and the partner whose association an arbitration is about.
+    // The e-mails whose addresses the domain cannot know: to a reviewer (a claim taken
+    // over from them, a partner's comment on their claim), and to the partner whose
+    // association an arbitration is about.
     for ch in &changes {
         let Some(after) = &ch.after else { continue };
         for e in &ch.events {
-            if let Some(previous) = taken_over_from(e)
-                && let Some(to) = tx.user_email(previous).await?
+            if let Some((reviewer, template)) = to_reviewer(after, e)
+                && let Some(to) = tx.user_email(reviewer).await?
             {
                 let n = Notification {
                     claim_id: ch.claim_id,
-                    template: Template::TakenOver,
+                    template,
                     recipient: Recipient::Reviewer,
                     to,
                     consent_secret: None,

@@ -24,7 +24,7 @@ pub use fields::{
 };
 pub use notify::{
     DropReason, Notification, Recipient, Template, arbitration_opened, notifications, stale,
-    taken_over_from, to_partner,
+    to_partner, to_reviewer,
 };
 pub use patch::Patch;
 pub use reasons::{ACTION_REASONS, REVIEW_REJECTION_REASONS, Reason, parse_reasons};

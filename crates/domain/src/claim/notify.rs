@@ -213,7 +213,8 @@ pub fn notifications(
         EventKind::DisputeResolved { .. } => out.push(partner(Template::DisputeResolved)),
         EventKind::DisputeOpened { .. } => out.push(support(Template::DisputeOpened)),
         // The other side hears of a comment: the partner of an operator's, support of a
-        // partner's on its dispute (the reviewer reads the claim's thread in the queue).
+        // partner's on its dispute (the reviewer who has the claim hears of a partner's
+        // on the claim's thread: see [`to_reviewer`]).
         EventKind::CommentAdded { thread, .. } => match (event.side(), thread) {
             (crate::actor::Side::Operator, _) => out.push(partner(Template::CommentAdded)),
             (crate::actor::Side::Partner, super::Thread::Dispute) => {
@@ -238,13 +239,22 @@ pub fn to_partner(claim: &Claim, template: Template, as_of: u64) -> Option<Notif
     })
 }
 
-/// The reviewer to tell that `event` took the claim over from them, if it did.
-pub fn taken_over_from(event: &Event) -> Option<crate::values::UserId> {
+/// The operator's user an event of `claim` (as it is after the event) is to be told to,
+/// with the e-mail: the reviewer a claim was taken over from, and the reviewer who has
+/// a claim its partner commented on (the claim's thread; a dispute's goes to support).
+pub fn to_reviewer(claim: &Claim, event: &Event) -> Option<(crate::values::UserId, Template)> {
     match &event.kind {
         EventKind::Taken {
             reviewer,
             previous: Some(previous),
-        } if *previous != reviewer.id => Some(*previous),
+        } if *previous != reviewer.id => Some((*previous, Template::TakenOver)),
+        EventKind::CommentAdded {
+            thread: super::Thread::Claim,
+            ..
+        } if event.side() == crate::actor::Side::Partner => claim
+            .reviewer
+            .as_ref()
+            .map(|r| (r.id, Template::CommentAdded)),
         _ => None,
     }
 }
