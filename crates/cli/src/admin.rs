@@ -46,8 +46,11 @@ pub enum AdminCommand {
         #[command(subcommand)]
         command: PolicyCommand,
     },
-    /// Write a consistent copy of the database to FILE while the service runs.
-    Backup { file: PathBuf },
+    /// Back up into DIR (new or empty) while the service runs: on SQLite a consistent
+    /// copy of the database, and every PoE file of the file store.
+    Backup { dir: PathBuf },
+    /// Restore a backup DIR into an empty data directory (and an empty file store).
+    Restore { dir: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -162,6 +165,9 @@ pub enum HolidayCommand {
 }
 
 pub async fn run(command: AdminCommand, data: &Data) -> Result<(), String> {
+    if let AdminCommand::Restore { dir } = &command {
+        return restore(dir, data).await;
+    }
     let store = open(data).await?;
     let now = Timestamp::now();
     match command {
@@ -558,12 +564,66 @@ pub async fn run(command: AdminCommand, data: &Data) -> Result<(), String> {
             print_policy(&p);
             recount(store.as_ref(), now).await
         }
-        AdminCommand::Backup { file } => {
-            store.backup(&file).await.map_err(|e| e.to_string())?;
-            println!("backed up to {}", file.display());
+        AdminCommand::Backup { dir } => {
+            let blobs = data.blobs()?;
+            let m = cpor_server::backup::backup(store.as_ref(), blobs.as_ref(), &dir).await?;
+            let database = if m.backend == "sqlite" {
+                "the database and "
+            } else {
+                "(the database: back it up with pg_dump) "
+            };
+            println!(
+                "backed up {database}{} files ({} bytes) to {}",
+                m.files,
+                m.bytes,
+                dir.display()
+            );
             Ok(())
         }
+        AdminCommand::Restore { .. } => unreachable!("handled before the store is opened"),
     }
+}
+
+/// Restores a backup: the database file into an empty data directory (before anything
+/// opens it), then the files into the file store, then opens the store once to check it.
+async fn restore(dir: &std::path::Path, data: &Data) -> Result<(), String> {
+    let (manifest, database) = cpor_server::backup::database_of(dir)?;
+    match (&database, &data.database_url) {
+        (Some(_), Some(_)) => {
+            return Err("this backup holds a SQLite database: restore it without --database-url".into());
+        }
+        (None, None) => {
+            return Err("this backup is of a PostgreSQL deployment (files only): give --database-url of the restored database".into());
+        }
+        _ => {}
+    }
+    if let Some(db) = database {
+        let target = data.data_dir.join(cpor_store::sqlite::DB_FILE);
+        if target.exists() {
+            return Err(format!(
+                "{} already holds a database: restore into an empty data directory",
+                data.data_dir.display()
+            ));
+        }
+        std::fs::create_dir_all(&data.data_dir).map_err(|e| e.to_string())?;
+        std::fs::copy(&db, &target).map_err(|e| format!("copying the database: {e}"))?;
+    }
+    let blobs = data.blobs()?;
+    let files = cpor_server::backup::restore_files(dir, blobs.as_ref()).await?;
+    let store = open(data).await?;
+    let claims = store
+        .claim_counts(None)
+        .await
+        .map_err(|e| e.to_string())?
+        .iter()
+        .map(|(_, n)| n)
+        .sum::<u64>();
+    println!(
+        "restored {claims} claims and {files} files (of {} backed up) from {}",
+        manifest.files,
+        dir.display()
+    );
+    Ok(())
 }
 
 /// Deadlines follow the calendar and the policy: after a change of either, the running

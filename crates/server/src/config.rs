@@ -24,14 +24,29 @@ pub struct StoreConfig {
     /// Connections to PostgreSQL per process.
     #[arg(long, env = "CPOR_DATABASE_POOL", default_value_t = DEFAULT_DATABASE_POOL, global = true)]
     pub database_pool: u32,
+    /// Where proof-of-execution files live: `file:///path` (default `DATA_DIR/blobs`),
+    /// `s3://bucket/prefix` or `az://container/prefix`.
+    #[arg(long, env = "CPOR_BLOB_URL", global = true)]
+    pub blob_url: Option<String>,
+    /// A setting of the object store, `key=value` (`endpoint=http://…`, `region=…`,
+    /// `allow_http=true`…); repeat, or separate with commas in the variable.
+    #[arg(long = "blob-option", env = "CPOR_BLOB_OPTIONS", value_delimiter = ',', value_parser = crate::blobs::parse_option, global = true, hide_env_values = true)]
+    pub blob_options: Vec<(String, String)>,
 }
 
 impl StoreConfig {
+    /// The object store of the proof-of-execution files.
+    pub fn blobs(&self) -> Result<std::sync::Arc<dyn object_store::ObjectStore>, String> {
+        crate::blobs::open(self.blob_url.as_deref(), &self.blob_options, &self.data_dir)
+    }
+
     pub fn new(data_dir: PathBuf) -> StoreConfig {
         StoreConfig {
             data_dir,
             database_url: None,
             database_pool: DEFAULT_DATABASE_POOL,
+            blob_url: None,
+            blob_options: Vec::new(),
         }
     }
 }

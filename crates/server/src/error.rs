@@ -147,6 +147,19 @@ impl ApiError {
         ApiError::internal(chain)
     }
 
+    /// The file store cannot be reached (or refused): nothing changed, try again shortly.
+    pub fn store_unavailable() -> Self {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Unavailable",
+            vec![FieldError::new(
+                "file",
+                ErrorCode::Conflict,
+                "The service cannot reach its file store; nothing was changed, try again shortly.",
+            )],
+        )
+    }
+
     /// The database cannot be reached: try again shortly.
     pub fn unavailable() -> Self {
         ApiError::new(

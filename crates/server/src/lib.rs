@@ -4,6 +4,7 @@
 pub mod administration;
 pub mod api;
 pub mod auth;
+pub mod backup;
 pub mod blobs;
 pub mod clock;
 pub mod config;
@@ -54,11 +55,7 @@ pub fn state(
     store: Arc<dyn Store>,
     clock: Arc<dyn clock::Clock>,
 ) -> Result<App, String> {
-    let blobs_dir = config.store.data_dir.join("blobs");
-    std::fs::create_dir_all(&blobs_dir)
-        .map_err(|e| format!("cannot create {}: {e}", blobs_dir.display()))?;
-    let blobs = object_store::local::LocalFileSystem::new_with_prefix(&blobs_dir)
-        .map_err(|e| e.to_string())?;
+    let blobs = config.store.blobs()?;
     let mailer: Arc<dyn mail::Mailer> = match &config.smtp_url {
         Some(url) => {
             let smtp = mail::smtp::SmtpConfig::parse(
@@ -86,7 +83,7 @@ pub fn state(
     Ok(Arc::new(AppState {
         store,
         clock,
-        blobs: Arc::new(blobs),
+        blobs,
         mailer,
         metrics: metrics::Metrics::install(),
         public_url: public_url.trim_end_matches('/').to_string(),

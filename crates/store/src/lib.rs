@@ -226,6 +226,10 @@ pub trait Store: Send + Sync {
         after_seq: u64,
         limit: u32,
     ) -> Result<Vec<Comment>>;
+    /// Whether a claim records the proof-of-execution document `poe` (its file is then
+    /// kept; a file no claim records is collected).
+    async fn poe_recorded(&self, poe: cpor_domain::values::PoeId) -> Result<bool>;
+
     // ----- the reviewers' daily digest -------------------------------------------------
     /// Turns a user's daily digest off (`true`) or on again.
     async fn set_digest_opt_out(&self, user: UserId, opt_out: bool) -> Result<()>;

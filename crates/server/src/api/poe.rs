@@ -8,7 +8,6 @@ use crate::error::{ApiError, ApiResult};
 use crate::request::version::idempotency;
 use crate::request::{ClaimPath, PoePath, run};
 use crate::state::App;
-use axum::body::Body;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
@@ -99,7 +98,7 @@ pub async fn add_poe(
     app.blobs
         .put(&path, bytes.into())
         .await
-        .map_err(ApiError::internal)?;
+        .map_err(crate::blobs::error)?;
     let command = Command::AddPoe(PoeFile {
         id: poe_id,
         file_name: name,
@@ -189,17 +188,7 @@ pub async fn download(
         .iter()
         .find(|p| p.id == path.poe)
         .ok_or_else(|| ApiError::not_found("poe"))?;
-    let data = app
-        .blobs
-        .get(&poe_path(claim.id, poe.id))
-        .await
-        .map_err(|e| match e {
-            object_store::Error::NotFound { .. } => ApiError::not_found("poe"),
-            other => ApiError::internal(other),
-        })?
-        .bytes()
-        .await
-        .map_err(ApiError::internal)?;
+    let data = crate::blobs::stream(app.blobs.as_ref(), &poe_path(claim.id, poe.id)).await?;
     let disposition = format!(
         "attachment; filename=\"{}\"",
         poe.file_name.replace(['"', '\\'], "_")
@@ -210,7 +199,7 @@ pub async fn download(
             (header::CONTENT_DISPOSITION, disposition),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
         ],
-        Body::from(data),
+        data,
     )
         .into_response())
 }

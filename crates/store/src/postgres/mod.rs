@@ -739,6 +739,15 @@ impl Store for PgStore {
         queries::comments(&mut *self.conn().await?, id, thread, after_seq, limit).await
     }
 
+    async fn poe_recorded(&self, poe: cpor_domain::values::PoeId) -> Result<bool> {
+        Ok(sqlx::query("SELECT 1 FROM poe WHERE id = $1")
+            .bind(poe.to_string())
+            .fetch_optional(&mut *self.conn().await?)
+            .await
+            .map_err(map)?
+            .is_some())
+    }
+
     async fn set_digest_opt_out(&self, user: UserId, opt_out: bool) -> Result<()> {
         let sql = if opt_out {
             "INSERT INTO digest_opt_outs (user_id) VALUES ($1) ON CONFLICT DO NOTHING"

@@ -713,6 +713,17 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn poe_recorded(&self, poe: cpor_domain::values::PoeId) -> Result<bool> {
+        self.readers
+            .read(move |c| {
+                Ok(c.prepare_cached("SELECT 1 FROM poe WHERE id = ?1")?
+                    .query_row([poe.to_string()], |_| Ok(()))
+                    .optional()?
+                    .is_some())
+            })
+            .await
+    }
+
     async fn set_digest_opt_out(&self, user: UserId, opt_out: bool) -> Result<()> {
         self.writer
             .call(move |c, _| {

@@ -11,7 +11,6 @@ use crate::web::i18n::I18n;
 use crate::web::render;
 use crate::web::ui::{SignedIn, Ui, Viewer};
 use askama::Template;
-use axum::body::Body;
 use axum::extract::{Path, Query};
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -20,7 +19,6 @@ use cpor_domain::calendar::BusinessCalendar;
 use cpor_domain::claim::{Claim, Status};
 use cpor_domain::jiff::Timestamp;
 use cpor_domain::values::{ClaimId, PoeId};
-use object_store::ObjectStoreExt;
 use serde::Deserialize;
 
 /// What the page says about the last thing the person did.
@@ -636,19 +634,9 @@ pub async fn file(
     let Some(p) = claim.poe.iter().find(|p| p.id == poe) else {
         return Err(PageError::not_found(&ui));
     };
-    let data = match app.blobs.get(&poe_path(claim.id, p.id)).await {
-        Ok(d) => d
-            .bytes()
-            .await
-            .map_err(|e| PageError::from_api(&ui, crate::error::ApiError::internal(e)))?,
-        Err(object_store::Error::NotFound { .. }) => return Err(PageError::not_found(&ui)),
-        Err(e) => {
-            return Err(PageError::from_api(
-                &ui,
-                crate::error::ApiError::internal(e),
-            ));
-        }
-    };
+    let data = crate::blobs::stream(app.blobs.as_ref(), &poe_path(claim.id, p.id))
+        .await
+        .map_err(|e| PageError::from_api(&ui, e))?;
     let inline = q.inline.is_some() && matches!(p.kind.as_str(), "pdf" | "png" | "jpeg");
     let disposition = format!(
         "{}; filename=\"{}\"",
@@ -661,7 +649,7 @@ pub async fn file(
             (header::CONTENT_DISPOSITION, disposition),
             (header::CONTENT_SECURITY_POLICY, SANDBOXED.to_string()),
         ],
-        Body::from(data),
+        data,
     )
         .into_response())
 }
