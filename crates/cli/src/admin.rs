@@ -590,7 +590,9 @@ async fn restore(dir: &std::path::Path, data: &Data) -> Result<(), String> {
     let (manifest, database) = cpor_server::backup::database_of(dir)?;
     match (&database, &data.database_url) {
         (Some(_), Some(_)) => {
-            return Err("this backup holds a SQLite database: restore it without --database-url".into());
+            return Err(
+                "this backup holds a SQLite database: restore it without --database-url".into(),
+            );
         }
         (None, None) => {
             return Err("this backup is of a PostgreSQL deployment (files only): give --database-url of the restored database".into());

@@ -46,7 +46,10 @@ pub async fn backup(
             .next()
             .is_some()
     {
-        return Err(format!("{} is not empty: back up into a new directory", dir.display()));
+        return Err(format!(
+            "{} is not empty: back up into a new directory",
+            dir.display()
+        ));
     }
     std::fs::create_dir_all(dir.join(FILES)).map_err(|e| io("cannot create", dir, e))?;
     let backend = store.backend().to_string();
@@ -141,7 +144,10 @@ pub async fn restore_files(dir: &Path, blobs: &dyn ObjectStore) -> Result<u64, S
                 .await
                 .map_err(|e| io("cannot read", &path, e))?;
             blobs
-                .put(&ObjectPath::from(relative.as_str()), PutPayload::from(bytes))
+                .put(
+                    &ObjectPath::from(relative.as_str()),
+                    PutPayload::from(bytes),
+                )
                 .await
                 .map_err(|e| format!("writing {relative}: {e}"))?;
             restored += 1;

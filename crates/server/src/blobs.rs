@@ -13,12 +13,12 @@
 
 use crate::error::ApiError;
 use cpor_domain::values::{ClaimId, PoeId};
-use object_store::{ObjectStore, ObjectStoreExt};
 use object_store::aws::{AmazonS3Builder, AmazonS3ConfigKey};
 use object_store::azure::{AzureConfigKey, MicrosoftAzureBuilder};
 use object_store::local::LocalFileSystem;
 use object_store::path::Path;
 use object_store::prefix::PrefixStore;
+use object_store::{ObjectStore, ObjectStoreExt};
 use std::sync::Arc;
 
 /// `poe/<claim>/<poe>`, both ids in their canonical form.
@@ -54,9 +54,8 @@ pub fn open(
         "s3" => {
             let mut b = AmazonS3Builder::from_env().with_url(url);
             for (k, v) in options {
-                let key: AmazonS3ConfigKey = k
-                    .parse()
-                    .map_err(|e| format!("--blob-option {k}: {e}"))?;
+                let key: AmazonS3ConfigKey =
+                    k.parse().map_err(|e| format!("--blob-option {k}: {e}"))?;
                 b = b.with_config(key, v);
             }
             let store = b.build().map_err(|e| format!("--blob-url {url}: {e}"))?;
@@ -65,9 +64,8 @@ pub fn open(
         "az" | "azure" => {
             let mut b = MicrosoftAzureBuilder::from_env().with_url(url);
             for (k, v) in options {
-                let key: AzureConfigKey = k
-                    .parse()
-                    .map_err(|e| format!("--blob-option {k}: {e}"))?;
+                let key: AzureConfigKey =
+                    k.parse().map_err(|e| format!("--blob-option {k}: {e}"))?;
                 b = b.with_config(key, v);
             }
             let store = b.build().map_err(|e| format!("--blob-url {url}: {e}"))?;
@@ -132,11 +130,7 @@ pub async fn collect_orphans(
             continue;
         }
         // poe/<claim>/<poe>: anything else under poe/ is not ours to judge.
-        let Some(poe) = f
-            .location
-            .filename()
-            .and_then(|n| n.parse::<PoeId>().ok())
-        else {
+        let Some(poe) = f.location.filename().and_then(|n| n.parse::<PoeId>().ok()) else {
             continue;
         };
         if records.poe_recorded(poe).await.map_err(|e| e.to_string())? {
@@ -184,9 +178,13 @@ mod tests {
         assert!(s3.is_ok(), "{:?}", s3.err());
         let refused = open(Some("ftp://x/y"), &[], dir.path()).err().unwrap();
         assert!(refused.contains("ftp://"), "{refused}");
-        let refused = open(Some("s3://b"), &[("no_such".into(), "1".into())], dir.path())
-            .err()
-            .unwrap();
+        let refused = open(
+            Some("s3://b"),
+            &[("no_such".into(), "1".into())],
+            dir.path(),
+        )
+        .err()
+        .unwrap();
         assert!(refused.contains("no_such"), "{refused}");
         assert_eq!(parse_option("endpoint=http://x").unwrap().1, "http://x");
         assert!(parse_option("novalue").is_err());

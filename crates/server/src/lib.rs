@@ -18,6 +18,7 @@ pub mod metrics;
 pub mod password;
 pub mod request;
 pub mod state;
+pub mod template;
 pub mod web;
 pub mod webhooks;
 pub mod worker;

@@ -58,17 +58,25 @@ pub async fn run_forever(app: App, every: Duration) {
         }
         .boxed()
     }));
-    tokio::spawn(supervise(app.clone(), crate::blobs::ORPHAN_GRACE, "file collection", |app| {
-        async move {
-            let swept =
-                crate::blobs::collect_orphans(app.blobs.as_ref(), app.store.as_ref(), crate::blobs::ORPHAN_GRACE)
-                    .await;
-            if let Err(e) = swept {
-                tracing::warn!(error = %e, "cannot collect unrecorded files");
+    tokio::spawn(supervise(
+        app.clone(),
+        crate::blobs::ORPHAN_GRACE,
+        "file collection",
+        |app| {
+            async move {
+                let swept = crate::blobs::collect_orphans(
+                    app.blobs.as_ref(),
+                    app.store.as_ref(),
+                    crate::blobs::ORPHAN_GRACE,
+                )
+                .await;
+                if let Err(e) = swept {
+                    tracing::warn!(error = %e, "cannot collect unrecorded files");
+                }
             }
-        }
-        .boxed()
-    }));
+            .boxed()
+        },
+    ));
     supervise(app, every, "job", |app| {
         async move {
             run_due(&app).await;

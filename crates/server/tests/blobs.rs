@@ -32,7 +32,9 @@ fn stores() -> Vec<(&'static str, Option<String>, Vec<(String, String)>)> {
                 out.push((name, Some(u), opts));
             }
             Err(_) if std::env::var_os("CPOR_REQUIRE_BLOBS").is_some() => {
-                panic!("CPOR_REQUIRE_BLOBS is set but {url} is not: scripts/test starts the emulators")
+                panic!(
+                    "CPOR_REQUIRE_BLOBS is set but {url} is not: scripts/test starts the emulators"
+                )
             }
             Err(_) => eprintln!("skipped {name}: no emulator ({url} is not set)"),
         }
@@ -58,9 +60,7 @@ fn document(n: usize) -> Vec<u8> {
 async fn files_are_stored_read_removed_and_collected_on_every_store() {
     for (name, url, options) in stores() {
         let t = on(url, options).await;
-        let id = t
-            .create(ADMIN, m365("Stored", "1234567", &["teams"]))
-            .await;
+        let id = t.create(ADMIN, m365("Stored", "1234567", &["teams"])).await;
         let bytes = document(1);
         let r = t.upload(&id, ADMIN, "sow.pdf", bytes.clone()).await;
         assert_eq!(r.status, StatusCode::OK, "{name}: {}", r.body);
@@ -96,7 +96,10 @@ async fn files_are_stored_read_removed_and_collected_on_every_store() {
         assert_eq!(r.status, StatusCode::OK, "{name}: {}", r.body);
         t.run_jobs().await;
         assert!(
-            matches!(t.app.blobs.head(&path).await, Err(object_store::Error::NotFound { .. })),
+            matches!(
+                t.app.blobs.head(&path).await,
+                Err(object_store::Error::NotFound { .. })
+            ),
             "{name}: removed"
         );
         // What a crash between writing a file and recording it leaves: a file no claim
@@ -107,11 +110,7 @@ async fn files_are_stored_read_removed_and_collected_on_every_store() {
             id.parse().unwrap(),
             cpor_domain::values::PoeId::from_uuid(uuid::Uuid::now_v7()),
         );
-        t.app
-            .blobs
-            .put(&orphan, document(3).into())
-            .await
-            .unwrap();
+        t.app.blobs.put(&orphan, document(3).into()).await.unwrap();
         let young = cpor_server::blobs::collect_orphans(
             t.app.blobs.as_ref(),
             t.store.as_ref(),
@@ -119,7 +118,10 @@ async fn files_are_stored_read_removed_and_collected_on_every_store() {
         )
         .await
         .unwrap();
-        assert_eq!(young, 0, "{name}: a new file is left alone (its command may be running)");
+        assert_eq!(
+            young, 0,
+            "{name}: a new file is left alone (its command may be running)"
+        );
         let removed = cpor_server::blobs::collect_orphans(
             t.app.blobs.as_ref(),
             t.store.as_ref(),
@@ -128,10 +130,15 @@ async fn files_are_stored_read_removed_and_collected_on_every_store() {
         .await
         .unwrap();
         assert_eq!(removed, 1, "{name}");
-        assert!(t.app.blobs.head(&orphan).await.is_err(), "{name}: orphan collected");
-        let kept_path =
-            cpor_server::blobs::poe_path(id.parse().unwrap(), kept_id.parse().unwrap());
-        assert!(t.app.blobs.head(&kept_path).await.is_ok(), "{name}: recorded file kept");
+        assert!(
+            t.app.blobs.head(&orphan).await.is_err(),
+            "{name}: orphan collected"
+        );
+        let kept_path = cpor_server::blobs::poe_path(id.parse().unwrap(), kept_id.parse().unwrap());
+        assert!(
+            t.app.blobs.head(&kept_path).await.is_ok(),
+            "{name}: recorded file kept"
+        );
     }
 }
 

@@ -6,7 +6,7 @@ use crate::auth::Principal;
 use crate::blobs::poe_path;
 use crate::error::{ApiError, ApiResult};
 use crate::request::version::idempotency;
-use crate::request::{ClaimPath, PoePath, run};
+use crate::request::{ClaimPath, PoePath, StrictQuery, run};
 use crate::state::App;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
@@ -14,9 +14,11 @@ use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use cpor_domain::claim::Command;
 use cpor_domain::poe::{PoeFile, PoeKind, clean_file_name};
+use cpor_domain::values::Parse;
 use cpor_domain::values::PoeId;
 use cpor_domain::{ErrorCode, FieldError};
 use object_store::ObjectStoreExt;
+use serde::Deserialize;
 use sha2::Digest;
 
 fn too_large(max: u64) -> ApiError {
@@ -219,4 +221,43 @@ pub async fn remove(State(app): State<App>, who: Principal, path: PoePath) -> Ap
     .await?;
     // The file goes by the job the command queued with the record's removal.
     claim_response(&app, &who, StatusCode::OK, out).await
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateParams {
+    /// docx (the default) or pdf.
+    format: Option<String>,
+}
+
+/// The "Download template" document: a statement of work acknowledgement prefilled
+/// from the claim, for the customer to sign, in the caller's language.
+#[utoipa::path(get, path = "/api/v1/claims/{id}/poe-template", tag = "poe", params(TemplateParams),
+    responses((status = 200, description = "The DOCX or PDF document", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 404, body = crate::error::Problem)))]
+pub async fn template(
+    State(app): State<App>,
+    who: Principal,
+    ClaimPath(id): ClaimPath,
+    StrictQuery(p): StrictQuery<TemplateParams>,
+) -> ApiResult<Response> {
+    use crate::template::{Format, download, render};
+    let format = match p.format.as_deref().map(str::trim).filter(|f| !f.is_empty()) {
+        None => Format::Docx,
+        Some(f) => Format::parse_field("format", f).map_err(|e| ApiError::invalid(vec![e]))?,
+    };
+    let claim = who.visible_claim(&app, id).await?;
+    let chosen = app.store.account(who.0.id).await?.and_then(|a| a.language);
+    let chosen = match chosen {
+        Some(l) => Some(l),
+        None => app.store.organisation_language(claim.org_id).await?,
+    };
+    let lang = chosen
+        .as_deref()
+        .and_then(crate::web::i18n::Lang::parse)
+        .unwrap_or_default();
+    let zone = app.store.reference().await?.calendar.time_zone().clone();
+    let words = crate::web::i18n::I18n::new(lang, zone);
+    let (bytes, name) = render(&app, &claim, &words, format).await?;
+    Ok(download(bytes, &name, format))
 }

@@ -67,6 +67,7 @@ pub fn routes(app: App, upload_limit: usize) -> Router<App> {
             post(files::upload).layer(axum::extract::DefaultBodyLimit::max(upload_limit)),
         )
         .route("/claims/{id}/files/{poe}", get(page::file))
+        .route("/claims/{id}/poe-template", get(files::template))
         .route("/claims/{id}/files/{poe}/remove", post(files::remove))
         .route("/claims/{id}/disassociate", post(actions::disassociate))
         .route("/claims/{id}/dispute", post(actions::dispute))

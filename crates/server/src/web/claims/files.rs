@@ -7,7 +7,7 @@ use crate::api::poe::{add_poe, read_upload};
 use crate::request::run;
 use crate::web::error::{PageError, PageResult};
 use crate::web::form::Posted;
-use crate::web::ui::{Ui, see_other};
+use crate::web::ui::{SignedIn, Ui, see_other};
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path};
 use axum::http::HeaderMap;
@@ -112,4 +112,35 @@ pub async fn remove(
         }
         Err(e) => Err(PageError::from_api(ui, e)),
     }
+}
+
+#[derive(serde::Deserialize)]
+pub struct TemplateQuery {
+    #[serde(default)]
+    format: Option<String>,
+}
+
+/// `GET /claims/{id}/poe-template?format=docx|pdf`: the "Download template" document, in
+/// the viewer's language.
+pub async fn template(
+    SignedIn(ui, viewer): SignedIn,
+    Path(id): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<TemplateQuery>,
+) -> PageResult {
+    use crate::template::{Format, download, render};
+    use cpor_domain::values::Parse;
+    let format = match q.format.as_deref() {
+        None | Some("") => Format::Docx,
+        Some(f) => Format::parse(f).map_err(|_| PageError::not_found(&ui))?,
+    };
+    let id = id.parse().map_err(|_| PageError::not_found(&ui))?;
+    let claim = viewer
+        .principal()
+        .visible_claim(&ui.app, id)
+        .await
+        .map_err(|e| PageError::from_api(&ui, e))?;
+    let (bytes, name) = render(&ui.app, &claim, &ui.i, format)
+        .await
+        .map_err(|e| PageError::from_api(&ui, e))?;
+    Ok(download(bytes, &name, format))
 }
