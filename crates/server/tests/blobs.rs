@@ -15,7 +15,10 @@ const ADMIN: &str = "adatum:incentives_admin";
 
 /// The stores to run on: local disk always; S3 and Azure when scripts/test started their
 /// emulators (required when `CPOR_REQUIRE_BLOBS` is set).
-fn stores() -> Vec<(&'static str, Option<String>, Vec<(String, String)>)> {
+/// A store to run on: its name, `--blob-url` and `--blob-option`s.
+type Target = (&'static str, Option<String>, Vec<(String, String)>);
+
+fn stores() -> Vec<Target> {
     let mut out = vec![("local", None, Vec::new())];
     for (name, url, options) in [
         ("s3", "CPOR_TEST_S3_URL", "CPOR_TEST_S3_OPTIONS"),
