@@ -18,6 +18,7 @@ use std::sync::Arc;
 
 struct Demo {
     store: Arc<dyn Store>,
+    blobs: Arc<dyn object_store::ObjectStore>,
     now: Timestamp,
 }
 
@@ -60,17 +61,102 @@ impl Demo {
     }
 
     async fn poe(&self, actor: &Actor, id: ClaimId, ago: SignedDuration) -> Result<(), String> {
-        // The demo's PoE records point at no file; the API says so if one is downloaded.
+        self.poe_of_work(actor, id, ago, 30).await
+    }
+
+    /// A signed statement of work (the "Download template" document, filled in) whose
+    /// work ended `ended_days` before the upload, stored like an upload: the file first,
+    /// then the record.
+    async fn poe_of_work(
+        &self,
+        actor: &Actor,
+        id: ClaimId,
+        ago: SignedDuration,
+        ended_days: i64,
+    ) -> Result<(), String> {
+        use object_store::ObjectStoreExt;
+        let uploaded = self.at(ago);
+        let bytes = self.statement(id, uploaded, ended_days).await?;
+        let poe_id = PoeId::from_uuid(uuid::Uuid::now_v7());
+        self.blobs
+            .put(
+                &cpor_server::blobs::poe_path(id, poe_id),
+                bytes.clone().into(),
+            )
+            .await
+            .map_err(|e| format!("demo file: {e}"))?;
         let poe = PoeFile {
-            id: PoeId::from_uuid(uuid::Uuid::now_v7()),
+            id: poe_id,
             file_name: "statement-of-work-signed.pdf".into(),
             kind: PoeKind::Pdf,
-            size: 48_213,
-            sha256: hash_secret("demo statement of work"),
-            uploaded_at: self.at(ago),
+            size: bytes.len() as u64,
+            sha256: cpor_domain::poe::sha256_hex(&bytes),
+            uploaded_at: uploaded,
             uploaded_by: actor.user_id(),
         };
         self.run(actor, id, Command::AddPoe(poe), ago).await
+    }
+
+    /// The claim's template as its customer would return it: described, dated, signed.
+    async fn statement(
+        &self,
+        id: ClaimId,
+        uploaded: Timestamp,
+        ended_days: i64,
+    ) -> Result<Vec<u8>, String> {
+        use cpor_server::template::{Block, blocks, pdf};
+        use cpor_server::web::i18n::{I18n, Lang};
+        let fail = |e: cpor_store::StoreError| e.to_string();
+        let claim = self
+            .store
+            .claim(id)
+            .await
+            .map_err(fail)?
+            .ok_or("demo claim")?;
+        let reference = self.store.reference().await.map_err(fail)?;
+        let partner = self
+            .store
+            .organisation(claim.org_id)
+            .await
+            .map_err(fail)?
+            .map(|o| o.name.to_string())
+            .unwrap_or_default();
+        let i = I18n::new(Lang::En, reference.calendar.time_zone().clone());
+        let day = |t: Timestamp| t.to_zoned(reference.calendar.time_zone().clone()).date();
+        let ended = uploaded.checked_sub(days(ended_days)).unwrap_or(uploaded);
+        let started = ended.checked_sub(days(45)).unwrap_or(ended);
+        let customer = claim
+            .fields
+            .customer_contact
+            .as_ref()
+            .map(|c| (c.name.to_string(), c.title.to_string()))
+            .unwrap_or_default();
+        let filled: Vec<Block> = blocks(&claim, &partner, &reference, &i, ended)
+            .into_iter()
+            .map(|b| match b {
+                Block::Blank(label) => {
+                    let value = if label.starts_with("Description") {
+                        format!(
+                            "deployed and configured the products above for {} with the customer's IT team, then trained 40 administrators",
+                            claim.fields.domain.to_unicode()
+                        )
+                    } else if label.starts_with("Dates") {
+                        format!("{} to {}", day(started), day(ended))
+                    } else if label == "Name" {
+                        customer.0.clone()
+                    } else if label == "Title" {
+                        customer.1.clone()
+                    } else if label == "Date" {
+                        day(ended).to_string()
+                    } else {
+                        format!("/s/ {}", customer.0)
+                    };
+                    Block::Text(format!("{label}: {value}"))
+                }
+                other => other,
+            })
+            .collect();
+        pdf(&filled)
     }
 
     /// A claim taken to review, `ago` days back.
@@ -269,6 +355,7 @@ pub async fn run(data: &Data, if_empty: bool, served_at: &str) -> Result<(), Str
     let (ines, lia, rui, sara) = (&actors[1], &actors[4], &actors[5], &actors[6]);
     let d = Demo {
         store: store.clone(),
+        blobs: data.blobs()?,
         now,
     };
     let contoso_m365 = |name: &str, mpn: &str, w: &[&str]| sample::m365_claim(name, mpn, w);
@@ -305,7 +392,9 @@ pub async fn run(data: &Data, if_empty: bool, served_at: &str) -> Result<(), Str
             SignedDuration::from_hours(3),
         )
         .await?;
-    d.poe(lia, id, SignedDuration::from_hours(3)).await?;
+    // Its statement of work is dated two years back: the reviewer's "old dates" case.
+    d.poe_of_work(lia, id, SignedDuration::from_hours(3), 730)
+        .await?;
     d.run(
         lia,
         id,

@@ -185,6 +185,12 @@ pub struct PoeFile {
     pub uploaded_by: Option<UserId>,
 }
 
+/// The SHA-256 of a document, in hex: what a PoE record keeps of its content.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
 /// A file name as we keep it: the last path segment, without control characters, at
 /// most 200 characters.
 pub fn clean_file_name(raw: &str) -> String {
