@@ -9,6 +9,7 @@ pub mod claim;
 pub mod eligibility;
 pub mod error;
 pub mod execute;
+pub mod findings;
 pub mod keys;
 pub mod poe;
 pub mod reference;

@@ -12,6 +12,7 @@ pub mod digest;
 pub mod directory;
 pub mod eligibility;
 pub mod error;
+pub mod findings;
 pub mod layers;
 pub mod mail;
 pub mod metrics;

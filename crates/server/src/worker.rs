@@ -202,7 +202,66 @@ async fn execute(app: &App, job: &Job, now: Timestamp) -> Result<(), String> {
                 Err(e) => Err(format!("removing the file: {e}")),
             }
         }
+        JobKind::ReadPoe { claim_id, poe_id } => {
+            let outcome = read_poe(app, *claim_id, *poe_id, now).await?;
+            app.store
+                .finish_job(job.id, now, outcome)
+                .await
+                .map_err(|e| e.to_string())
+        }
     }
+}
+
+/// Reads a document for its pre-flight findings and records them; a document no longer
+/// on its claim (removed, or the draft deleted) is left alone.
+async fn read_poe(
+    app: &App,
+    claim_id: cpor_domain::values::ClaimId,
+    poe_id: cpor_domain::values::PoeId,
+    now: Timestamp,
+) -> Result<&'static str, String> {
+    use object_store::ObjectStoreExt;
+    let fail = |e: StoreError| e.to_string();
+    let Some(claim) = app.store.claim(claim_id).await.map_err(fail)? else {
+        return Ok("gone");
+    };
+    let Some(poe) = claim.poe.iter().find(|p| p.id == poe_id).cloned() else {
+        return Ok("gone");
+    };
+    let bytes = match app
+        .blobs
+        .get(&crate::blobs::poe_path(claim_id, poe_id))
+        .await
+    {
+        Ok(found) => found.bytes().await.map_err(|e| e.to_string())?.to_vec(),
+        Err(object_store::Error::NotFound { .. }) => return Ok("gone"),
+        Err(e) => return Err(format!("reading the file: {e}")),
+    };
+    let reading = crate::findings::read_bounded(poe.kind, bytes).await;
+    let reference = app.store.reference().await.map_err(fail)?;
+    let partner = app
+        .store
+        .organisation(claim.org_id)
+        .await
+        .map_err(fail)?
+        .map(|o| o.name.to_string())
+        .unwrap_or_default();
+    let findings = match reading.readability {
+        cpor_domain::findings::Readability::Read => cpor_domain::findings::analyse(
+            &reading.text,
+            reading.signed,
+            &claim,
+            &partner,
+            &reference,
+            poe.uploaded_at,
+        ),
+        other => cpor_domain::findings::Findings::unread(other),
+    };
+    app.store
+        .save_findings(claim_id, poe_id, &findings, now)
+        .await
+        .map_err(fail)?;
+    Ok("read")
 }
 
 /// The whole history of a claim, read page by page.

@@ -196,7 +196,14 @@ pub async fn run<T: CommandTx>(
         for e in &ch.events {
             use cpor_domain::claim::EventKind;
             match &e.kind {
-                EventKind::PoeAdded { poe } => tx.save_poe(ch.claim_id, poe).await?,
+                EventKind::PoeAdded { poe } => {
+                    tx.save_poe(ch.claim_id, poe).await?;
+                    let read = JobKind::ReadPoe {
+                        claim_id: ch.claim_id,
+                        poe_id: poe.id,
+                    };
+                    tx.enqueue_job(&read, request.now).await?;
+                }
                 EventKind::PoeRemoved { poe_id, .. } => {
                     tx.delete_poe(*poe_id).await?;
                     tx.enqueue_job(&remove_file(*poe_id), request.now).await?;

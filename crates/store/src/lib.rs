@@ -229,6 +229,19 @@ pub trait Store: Send + Sync {
     /// Whether a claim records the proof-of-execution document `poe` (its file is then
     /// kept; a file no claim records is collected).
     async fn poe_recorded(&self, poe: cpor_domain::values::PoeId) -> Result<bool>;
+    /// Records a document's pre-flight findings (replacing earlier ones).
+    async fn save_findings(
+        &self,
+        claim: ClaimId,
+        poe: cpor_domain::values::PoeId,
+        findings: &cpor_domain::findings::Findings,
+        at: Timestamp,
+    ) -> Result<()>;
+    /// The findings of a claim's documents that were read.
+    async fn findings(
+        &self,
+        claim: ClaimId,
+    ) -> Result<Vec<(cpor_domain::values::PoeId, cpor_domain::findings::Findings)>>;
 
     // ----- the reviewers' daily digest -------------------------------------------------
     /// Turns a user's daily digest off (`true`) or on again.

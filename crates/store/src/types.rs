@@ -333,6 +333,11 @@ pub enum JobKind {
         claim_id: ClaimId,
         poe_id: PoeId,
     },
+    /// A PoE record was added: its file is read for pre-flight findings.
+    ReadPoe {
+        claim_id: ClaimId,
+        poe_id: PoeId,
+    },
 }
 
 impl JobKind {
@@ -342,13 +347,16 @@ impl JobKind {
             JobKind::Timer { .. } => "timer",
             JobKind::Email(_) => "email",
             JobKind::RemovePoeFile { .. } => "remove_poe_file",
+            JobKind::ReadPoe { .. } => "read_poe",
         }
     }
 
     /// The claim the job is about.
     pub fn claim_id(&self) -> ClaimId {
         match self {
-            JobKind::Timer { claim_id, .. } | JobKind::RemovePoeFile { claim_id, .. } => *claim_id,
+            JobKind::Timer { claim_id, .. }
+            | JobKind::RemovePoeFile { claim_id, .. }
+            | JobKind::ReadPoe { claim_id, .. } => *claim_id,
             JobKind::Email(n) => n.claim_id,
         }
     }

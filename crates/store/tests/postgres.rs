@@ -75,7 +75,7 @@ async fn the_etag_migration_rebuilds_claims_as_replay_does() {
          ALTER TABLE organisations DROP COLUMN language;
          DROP TABLE eligibility_changes, eligibility_periods, eligibility_sequence;
          DROP TABLE webhook_attempts, webhook_deliveries, webhook_endpoints;
-         DROP TABLE digest_opt_outs, digest_days;
+         DROP TABLE digest_opt_outs, digest_days, poe_findings;
          ALTER TABLE api_tokens DROP COLUMN scope;",
         later.as_microsecond()
     )))
@@ -132,7 +132,7 @@ async fn the_disputes_queue_migration_fills_open_disputes() {
          ALTER TABLE organisations DROP COLUMN language;
          DROP TABLE eligibility_changes, eligibility_periods, eligibility_sequence;
          DROP TABLE webhook_attempts, webhook_deliveries, webhook_endpoints;
-         DROP TABLE digest_opt_outs, digest_days;
+         DROP TABLE digest_opt_outs, digest_days, poe_findings;
          ALTER TABLE api_tokens DROP COLUMN scope;",
     )
     .execute(&mut conn)

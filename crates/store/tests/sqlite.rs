@@ -121,7 +121,7 @@ const UNDO_EVENT_TIME: &str =
     DROP TABLE eligibility_changes; DROP TABLE eligibility_periods;
     ALTER TABLE api_tokens DROP COLUMN scope;
     DROP TABLE webhook_attempts; DROP TABLE webhook_deliveries; DROP TABLE webhook_endpoints;
-    DROP TABLE digest_opt_outs; DROP TABLE digest_days;";
+    DROP TABLE digest_opt_outs; DROP TABLE digest_days; DROP TABLE poe_findings;";
 
 /// What migration 7 (disputes queue) adds, taken away again.
 const UNDO_DISPUTE_QUEUE: &str = "
@@ -265,7 +265,7 @@ async fn the_eligibility_migration_fills_the_feed_from_history() {
         "DROP TABLE eligibility_changes; DROP TABLE eligibility_periods;
          ALTER TABLE api_tokens DROP COLUMN scope;
          DROP TABLE webhook_attempts; DROP TABLE webhook_deliveries; DROP TABLE webhook_endpoints;
-    DROP TABLE digest_opt_outs; DROP TABLE digest_days;
+    DROP TABLE digest_opt_outs; DROP TABLE digest_days; DROP TABLE poe_findings;
          PRAGMA user_version = 9;",
     )
     .unwrap();

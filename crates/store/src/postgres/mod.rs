@@ -748,6 +748,48 @@ impl Store for PgStore {
             .is_some())
     }
 
+    async fn save_findings(
+        &self,
+        claim: ClaimId,
+        poe: cpor_domain::values::PoeId,
+        findings: &cpor_domain::findings::Findings,
+        at: Timestamp,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO poe_findings (poe_id, claim_id, findings, at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (poe_id) DO UPDATE SET findings = excluded.findings, at = excluded.at",
+        )
+        .bind(poe.to_string())
+        .bind(claim.to_string())
+        .bind(serde_json::to_string(findings)?)
+        .bind(micros(at))
+        .execute(&mut *self.conn().await?)
+        .await
+        .map_err(map)?;
+        Ok(())
+    }
+
+    async fn findings(
+        &self,
+        claim: ClaimId,
+    ) -> Result<Vec<(cpor_domain::values::PoeId, cpor_domain::findings::Findings)>> {
+        let rows = sqlx::query(
+            "SELECT poe_id, findings FROM poe_findings WHERE claim_id = $1 ORDER BY poe_id",
+        )
+        .bind(claim.to_string())
+        .fetch_all(&mut *self.conn().await?)
+        .await
+        .map_err(map)?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    crate::conv::parse("poe id", &col::<String>(r, "poe_id")?)?,
+                    serde_json::from_str(&col::<String>(r, "findings")?)?,
+                ))
+            })
+            .collect()
+    }
+
     async fn set_digest_opt_out(&self, user: UserId, opt_out: bool) -> Result<()> {
         let sql = if opt_out {
             "INSERT INTO digest_opt_outs (user_id) VALUES ($1) ON CONFLICT DO NOTHING"

@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/postgres/0010_eligibility.sql"),
     include_str!("../../migrations/postgres/0011_webhooks.sql"),
     include_str!("../../migrations/postgres/0012_digest.sql"),
+    include_str!("../../migrations/postgres/0013_findings.sql"),
 ];
 /// The migration that adds `claims.name_key`, which [`fill_name_keys`] completes.
 const NAME_KEY_MIGRATION: usize = 5;

@@ -724,6 +724,47 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn save_findings(
+        &self,
+        claim: ClaimId,
+        poe: cpor_domain::values::PoeId,
+        findings: &cpor_domain::findings::Findings,
+        at: Timestamp,
+    ) -> Result<()> {
+        let json = serde_json::to_string(findings)?;
+        self.writer
+            .call(move |c, _| {
+                c.prepare_cached(
+                    "INSERT INTO poe_findings (poe_id, claim_id, findings, at) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (poe_id) DO UPDATE SET findings = excluded.findings, at = excluded.at",
+                )?
+                .execute(params![poe.to_string(), claim.to_string(), json, micros(at)])?;
+                Ok(())
+            })
+            .await
+    }
+
+    async fn findings(
+        &self,
+        claim: ClaimId,
+    ) -> Result<Vec<(cpor_domain::values::PoeId, cpor_domain::findings::Findings)>> {
+        self.readers
+            .read(move |c| {
+                let mut stmt = c.prepare_cached(
+                    "SELECT poe_id, findings FROM poe_findings WHERE claim_id = ?1 ORDER BY poe_id",
+                )?;
+                let rows = stmt
+                    .query_map([claim.to_string()], |r| {
+                        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+                    })?
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                rows.iter()
+                    .map(|(p, f)| Ok((crate::conv::parse("poe id", p)?, serde_json::from_str(f)?)))
+                    .collect()
+            })
+            .await
+    }
+
     async fn set_digest_opt_out(&self, user: UserId, opt_out: bool) -> Result<()> {
         self.writer
             .call(move |c, _| {

@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/sqlite/0010_eligibility.sql"),
     include_str!("../../migrations/sqlite/0011_webhooks.sql"),
     include_str!("../../migrations/sqlite/0012_digest.sql"),
+    include_str!("../../migrations/sqlite/0013_findings.sql"),
 ];
 /// The migration that adds `claims.name_key`, which [`fill_name_keys`] completes.
 const NAME_KEY_MIGRATION: usize = 5;

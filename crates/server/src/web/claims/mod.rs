@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod files;
+pub mod findings;
 pub mod history;
 pub mod list;
 pub mod page;

@@ -57,6 +57,10 @@ pub struct PoeLine {
     pub size: String,
     pub uploaded: String,
     pub remove: Option<String>,
+    /// The pre-flight findings, in words.
+    pub findings: Vec<String>,
+    /// For operators: the reasons the findings suggest.
+    pub suggests: Option<String>,
 }
 
 pub struct ProductChoice {
@@ -240,6 +244,13 @@ pub async fn show(ui: &Ui, viewer: &Viewer, id: ClaimId, feedback: Feedback) -> 
     let i = &ui.i;
     let actions = available(&claim, &viewer.user.actor(), &reference, now);
     let history = app.store.history(id, 0, 1000).await.map_err(fail)?;
+    let found: std::collections::HashMap<_, _> = app
+        .store
+        .findings(id)
+        .await
+        .map_err(fail)?
+        .into_iter()
+        .collect();
     let (facts, competitors) = if side == cpor_domain::Side::Operator {
         (
             operator_facts(&app, &claim, &reference, i)
@@ -293,6 +304,10 @@ pub async fn show(ui: &Ui, viewer: &Viewer, id: ClaimId, feedback: Feedback) -> 
                 uploaded: i.datetime(p.uploaded_at),
                 remove: (claim.status == Status::Draft && actions.contains(&Action::Edit))
                     .then(|| format!("/claims/{id}/files/{}/remove", p.id)),
+                findings: super::findings::words(found.get(&p.id), i),
+                suggests: (side == cpor_domain::Side::Operator)
+                    .then(|| super::findings::suggests(found.get(&p.id), i))
+                    .flatten(),
             })
             .collect(),
         comments: super::history::thread(

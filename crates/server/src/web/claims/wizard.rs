@@ -173,7 +173,10 @@ struct StepPage<'a> {
     products: Vec<ProductOpt>,
     is_bizapps: bool,
     is_revenue: bool,
-    poe: Vec<String>,
+    /// Each document's name and its findings in words.
+    poe: Vec<(String, Vec<String>)>,
+    /// What no document shows yet ("no date found in any document").
+    gaps: Vec<String>,
     poe_rule: String,
     summary: Vec<(String, String)>,
     held: Vec<String>,
@@ -496,6 +499,16 @@ async fn step_page(
     let i = &ui.i;
     let fail = |e: cpor_store::StoreError| PageError::from_api(ui, e.into());
     let reference = app.store.reference().await.map_err(fail)?;
+    let found: std::collections::HashMap<_, _> = match claim {
+        Some(c) => app
+            .store
+            .findings(c.id)
+            .await
+            .map_err(fail)?
+            .into_iter()
+            .collect(),
+        None => Default::default(),
+    };
     let org = match viewer.user.org_id.or(claim.map(|c| c.org_id)) {
         Some(o) => app.store.organisation(o).await.map_err(fail)?,
         None => None,
@@ -560,8 +573,17 @@ async fn step_page(
         is_revenue: claim.is_some_and(|c| c.fields.activity == Activity::RevenueAssociation),
         products,
         poe: claim
-            .map(|c| c.poe.iter().map(|p| p.file_name.clone()).collect())
+            .map(|c| {
+                c.poe
+                    .iter()
+                    .map(|p| {
+                        let words = super::findings::words(found.get(&p.id), i);
+                        (p.file_name.clone(), words)
+                    })
+                    .collect()
+            })
             .unwrap_or_default(),
+        gaps: super::findings::gaps(&found.values().cloned().collect::<Vec<_>>(), i),
         poe_rule: i.ta(
             "poe-rule",
             &[
