@@ -276,24 +276,48 @@ async fn every_refusal_is_problem_json() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_failure_answers_500_without_internals() {
+async fn a_failing_file_store_answers_503_without_internals() {
     let t = TestApp::start().await;
     let id = t.create(ADMIN, m365("Broken", "1234567", &["teams"])).await;
     let r = t.upload(&id, ADMIN, "sow.pdf", pdf()).await;
     let poe = r.body["poe"][0]["id"].as_str().unwrap().to_string();
-    // The stored file turns into a symbolic link to itself: reading it fails below the
-    // handler.
+    // The stored file turns into a symbolic link to itself: the store fails to read it.
     let file = t.dir.path().join("blobs/poe").join(&id).join(&poe);
     std::fs::remove_file(&file).unwrap();
     std::os::unix::fs::symlink(&file, &file).unwrap();
     let r = t
         .get(&format!("/api/v1/claims/{id}/poe/{poe}"), ADMIN)
         .await;
-    assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "try again later");
     assert!(is_problem(&r), "{:?}", r.headers);
     let text = r.body.to_string();
     assert!(!text.contains("blobs"), "no paths in the answer: {text}");
     assert!(!text.contains(&poe), "no internals in the answer: {text}");
+    assert!(r.headers.get("x-request-id").is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failure_answers_500_without_internals() {
+    let t = TestApp::start().await;
+    if t.store.backend() != "sqlite" {
+        return; // the claim's row is damaged through SQLite below
+    }
+    let id = t.create(ADMIN, m365("Broken", "1234567", &["teams"])).await;
+    // A stored claim the code cannot read: a failure below the handler.
+    let db = rusqlite::Connection::open(t.dir.path().join(cpor_store::sqlite::DB_FILE)).unwrap();
+    db.execute(
+        "UPDATE claims SET state = '{\"not\": \"a claim\"}' WHERE id = ?1",
+        [&id],
+    )
+    .unwrap();
+    let r = t.get(&format!("/api/v1/claims/{id}"), ADMIN).await;
+    assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR, "{}", r.body);
+    assert!(is_problem(&r), "{:?}", r.headers);
+    let text = r.body.to_string();
+    assert!(
+        !text.contains("state") && !text.contains("missing field"),
+        "no internals: {text}"
+    );
     assert!(r.headers.get("x-request-id").is_some());
 }
 
