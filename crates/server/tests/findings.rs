@@ -242,4 +242,18 @@ async fn documents_are_read_for_what_a_reviewer_checks() {
         "{}",
         seen.html
     );
+    // The same over the API: suggestions for operators only.
+    let api = t
+        .get(
+            &format!("/api/v1/claims/{id2}/findings"),
+            "operator:reviewer",
+        )
+        .await;
+    assert_eq!(api.body["items"][0]["readability"], "read", "{}", api.body);
+    assert_eq!(api.body["items"][0]["suggests"][0], "missing_or_old_dates");
+    let partner = t
+        .get(&format!("/api/v1/claims/{id2}/findings"), ADMIN)
+        .await;
+    assert_eq!(partner.body["items"][0]["recent_date"], false);
+    assert_eq!(partner.body["items"][0]["suggests"], serde_json::json!([]));
 }

@@ -53,6 +53,7 @@ pub fn routes(upload_limit: usize) -> (Router<App>, utoipa::openapi::OpenApi) {
         .routes(upload)
         .routes(routes!(poe::download, poe::remove))
         .routes(routes!(poe::template))
+        .routes(routes!(poe::findings))
         .routes(routes!(threads::list, threads::add))
         .routes(routes!(threads::history))
         .routes(routes!(review::queue))

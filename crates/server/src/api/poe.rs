@@ -261,3 +261,66 @@ pub async fn template(
     let (bytes, name) = render(&app, &claim, &words, format).await?;
     Ok(download(bytes, &name, format))
 }
+
+/// A document's pre-flight findings.
+#[derive(serde::Serialize, serde::Deserialize, utoipa::ToSchema, Debug)]
+pub struct FindingsView {
+    pub poe_id: String,
+    pub file_name: String,
+    /// pending (not read yet), read, not_text, encrypted, empty or unreadable.
+    pub readability: String,
+    /// Dates found (YYYY-MM-DD), the latest first.
+    pub dates: Vec<String>,
+    /// One date within the 12 months before the upload.
+    pub recent_date: bool,
+    /// The claimed products and subscriptions it names.
+    pub names: Vec<String>,
+    pub names_customer: bool,
+    pub names_partner: bool,
+    pub signature: bool,
+    /// Operators only: the reasons the findings suggest.
+    pub suggests: Vec<String>,
+}
+
+/// What each of the claim's documents shows of what a reviewer checks (findings never
+/// decide).
+#[utoipa::path(get, path = "/api/v1/claims/{id}/findings", tag = "poe",
+    responses((status = 200, body = super::dto::ListView<FindingsView>), (status = 404, body = crate::error::Problem)))]
+pub async fn findings(
+    State(app): State<App>,
+    who: Principal,
+    ClaimPath(id): ClaimPath,
+) -> ApiResult<axum::Json<super::dto::ListView<FindingsView>>> {
+    let claim = who.visible_claim(&app, id).await?;
+    let found: std::collections::HashMap<_, _> =
+        app.store.findings(id).await?.into_iter().collect();
+    let operator = who.side() == cpor_domain::Side::Operator;
+    let items = claim
+        .poe
+        .iter()
+        .map(|p| {
+            let f = found.get(&p.id);
+            FindingsView {
+                poe_id: p.id.to_string(),
+                file_name: p.file_name.clone(),
+                readability: f.map_or("pending", |f| f.readability.as_str()).to_string(),
+                dates: f
+                    .map(|f| f.dates.iter().map(ToString::to_string).collect())
+                    .unwrap_or_default(),
+                recent_date: f.is_some_and(|f| f.recent_date),
+                names: f.map(|f| f.names.clone()).unwrap_or_default(),
+                names_customer: f.is_some_and(|f| f.names_customer),
+                names_partner: f.is_some_and(|f| f.names_partner),
+                signature: f.is_some_and(|f| f.signature),
+                suggests: match f {
+                    Some(f) if operator => f.suggests().iter().map(|r| r.to_string()).collect(),
+                    _ => Vec::new(),
+                },
+            }
+        })
+        .collect();
+    Ok(axum::Json(super::dto::ListView {
+        items,
+        next_cursor: None,
+    }))
+}
