@@ -216,8 +216,15 @@ fn kill_9_at_random_moments_loses_nothing_acknowledged() {
                             store.finish_job(job.id, far, "skipped").await.unwrap();
                         }
                     }
-                    JobKind::Email(_) => {
-                        mails += 1;
+                    JobKind::Email(n) => {
+                        // The e-mails the domain calls for from the events alone; those
+                        // the store addresses itself (to a reviewer, an arbitration's
+                        // partners) depend on who held what and are tested elsewhere.
+                        if n.recipient != cpor_domain::claim::Recipient::Reviewer
+                            && n.template != cpor_domain::claim::Template::ArbitrationOpened
+                        {
+                            mails += 1;
+                        }
                         store.finish_job(job.id, far, "sent").await.unwrap();
                     }
                     JobKind::RemovePoeFile { .. } | JobKind::ReadPoe { .. } => {
