@@ -46,6 +46,9 @@ fn stores() -> Vec<Target> {
 }
 
 async fn on(url: Option<String>, options: Vec<(String, String)>) -> TestApp {
+    // A prefix of its own in the shared bucket: another run's files are not this one's
+    // to collect.
+    let url = url.map(|u| format!("{u}/{}", uuid::Uuid::now_v7().simple()));
     TestApp::start_with(move |c| {
         c.store.blob_url = url;
         c.store.blob_options = options;
