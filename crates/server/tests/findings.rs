@@ -257,3 +257,60 @@ async fn documents_are_read_for_what_a_reviewer_checks() {
     assert_eq!(partner.body["items"][0]["recent_date"], false);
     assert_eq!(partner.body["items"][0]["suggests"], serde_json::json!([]));
 }
+
+/// A PDF of 10,000 pages: read within the time bound, only its first pages looked at.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ten_thousand_page_pdf_is_read_within_bounds() {
+    use lopdf::dictionary;
+    let mut doc = lopdf::Document::load_mem(&text_pdf(&["Work accepted 2026-11-02."])).unwrap();
+    let pages_id = doc
+        .catalog()
+        .unwrap()
+        .get(b"Pages")
+        .unwrap()
+        .as_reference()
+        .unwrap();
+    let first = doc.get_pages()[&1];
+    let mut kids = vec![lopdf::Object::Reference(first)];
+    for n in 1..10_000 {
+        let content = lopdf::Stream::new(
+            dictionary! {},
+            format!("BT /F1 10 Tf 60 700 Td (Page {n} from 2019-01-01) Tj ET").into_bytes(),
+        );
+        let content_id = doc.add_object(content);
+        let resources = doc
+            .get_object(first)
+            .unwrap()
+            .as_dict()
+            .unwrap()
+            .get(b"Resources")
+            .unwrap()
+            .clone();
+        let page = doc.add_object(dictionary! {
+            "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
+            "Resources" => resources,
+            "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+        });
+        kids.push(page.into());
+    }
+    let pages = doc.get_object_mut(pages_id).unwrap().as_dict_mut().unwrap();
+    pages.set("Kids", kids);
+    pages.set("Count", 10_000);
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).unwrap();
+    let started = std::time::Instant::now();
+    let reading = cpor_server::findings::read_bounded(cpor_domain::poe::PoeKind::Pdf, bytes).await;
+    assert!(
+        started.elapsed()
+            <= cpor_server::findings::READ_TIMEOUT + std::time::Duration::from_secs(1)
+    );
+    assert_eq!(reading.readability, Readability::Read);
+    assert!(
+        reading.text.contains("2026-11-02"),
+        "the first page is read"
+    );
+    assert!(
+        !reading.text.contains("Page 9999"),
+        "the last pages are not"
+    );
+}
