@@ -288,3 +288,23 @@ async fn the_eligibility_migration_fills_the_feed_from_history() {
         1
     );
 }
+
+/// Many more readers than connections: each waits for a connection without holding a
+/// thread, and every read answers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_of_reads_waits_for_connections_and_all_answer() {
+    use cpor_store::Store;
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(dir.path()).expect("open"));
+    let w = suite::World::new(store.clone()).await;
+    let id = w.create(&w.adatum, suite::teams("Read often")).await;
+    let reads: Vec<_> = (0..400)
+        .map(|_| {
+            let store = store.clone();
+            tokio::spawn(async move { store.claim(id).await })
+        })
+        .collect();
+    for r in reads {
+        assert_eq!(r.await.unwrap().unwrap().map(|c| c.id), Some(id));
+    }
+}

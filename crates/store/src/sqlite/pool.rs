@@ -1,5 +1,8 @@
 //! A small pool of read-only connections. Reads run on tokio's blocking threads; WAL
-//! lets them proceed while the writer commits.
+//! lets them proceed while the writer commits. A read first waits, asynchronously, for
+//! one of the pool's permits (as many as connections): only reads that have a
+//! connection occupy a blocking thread, so a burst of requests waits on the runtime
+//! instead of parking a thread each.
 
 use crate::{Result, StoreError};
 use crossbeam_channel::{Receiver, Sender, bounded};
@@ -10,6 +13,7 @@ use std::path::Path;
 pub struct ReadPool {
     take: Receiver<Connection>,
     give: Sender<Connection>,
+    permits: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 impl ReadPool {
@@ -29,7 +33,11 @@ impl ReadPool {
             give.send(conn)
                 .map_err(|e| StoreError::internal_msg(e.to_string()))?;
         }
-        Ok(ReadPool { take, give })
+        Ok(ReadPool {
+            take,
+            give,
+            permits: std::sync::Arc::new(tokio::sync::Semaphore::new(size)),
+        })
     }
 
     /// Runs `f` on a pooled connection on a blocking thread.
@@ -39,7 +47,15 @@ impl ReadPool {
         T: Send + 'static,
     {
         let pool = self.clone();
+        let permit = self
+            .permits
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(StoreError::internal)?;
         tokio::task::spawn_blocking(move || {
+            // With a permit a connection is free: this does not wait.
+            let _permit = permit;
             let conn = pool.take.recv().map_err(StoreError::internal)?;
             let guard = Returner {
                 pool: &pool,
