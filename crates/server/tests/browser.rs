@@ -1079,6 +1079,35 @@ async fn every_page_in_swedish() {
     }
 }
 
+/// An endpoint of Adatum's global admin with one delivery in its log; its id.
+async fn webhook(t: &TestApp) -> String {
+    let owner = t
+        .store
+        .user_by_token(
+            &cpor_domain::claim::hash_secret(t.token("adatum:global_admin")),
+            start_time(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let endpoint = cpor_store::WebhookEndpoint {
+        id: cpor_domain::values::WebhookId::from_uuid(uuid::Uuid::now_v7()),
+        org_id: owner.org_id,
+        owner_id: owner.id,
+        url: "https://hooks.example/cpor".into(),
+        events: vec!["claim.created".into()],
+        secret: "whsec_c2VjcmV0".into(),
+        created_at: start_time(),
+        disabled_at: None,
+        disabled_reason: None,
+        failing_since: None,
+    };
+    t.store.create_webhook(&endpoint).await.unwrap();
+    t.create(ADMIN, m365("Hooked", "1234567", &["intune"]))
+        .await;
+    endpoint.id.to_string()
+}
+
 /// Every main page once in `lang`, as a partner and as each operator role: in the
 /// language, checked by axe, photographed.
 async fn every_page(webdriver: &str, lang: &'static str) {
@@ -1088,6 +1117,7 @@ async fn every_page(webdriver: &str, lang: &'static str) {
         .await;
     let waiting = submitted(&t, ADMIN, m365("Waiting", "1234567", &["teams"])).await;
     let disputed = disputed(&t, "Disputed", "sharepoint_online").await;
+    let hook = webhook(&t).await;
     in_browser(webdriver, t, lang, "pages", move |t, mut b| async move {
         let _server = t;
         let started = std::time::Instant::now();
@@ -1105,6 +1135,9 @@ async fn every_page(webdriver: &str, lang: &'static str) {
         }
         b.goto("/keys", "keys").await;
         b.goto("/organisation", "organisation").await;
+        b.goto("/webhooks", "webhooks").await;
+        b.goto(&format!("/webhooks/{hook}"), "webhook").await;
+        b.goto("/eligibility", "eligibility").await;
         b.goto("/reports", "reports-partner").await;
         b.sign_out().await;
 
@@ -1136,6 +1169,7 @@ async fn every_page(webdriver: &str, lang: &'static str) {
         b.goto("/admin/directory", "admin-directory").await;
         b.goto("/admin/outbox", "admin-outbox").await;
         b.goto("/reports", "reports").await;
+        b.goto("/webhooks", "webhooks-operator").await;
         b.sign_out().await;
 
         eprintln!(
