@@ -13,16 +13,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_cpor");
+mod common;
 
-fn rss_kib(pid: u32, key: &str) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with(key))
-        .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        .unwrap_or(0)
-}
+use common::{demo_token, rss_kib};
+
+const BIN: &str = env!("CARGO_BIN_EXE_cpor");
 
 /// `n` eligible keys of Adatum's, each on its own claim, active since 2026-01-01.
 fn fill(db: &std::path::Path, n: u64) {
@@ -56,13 +51,7 @@ fn main() {
         .output()
         .unwrap();
     let out = String::from_utf8_lossy(&demo.stdout).to_string();
-    let token = out
-        .lines()
-        .skip_while(|l| !l.starts_with("API tokens"))
-        .find(|l| l.trim_start().starts_with("program_admin"))
-        .and_then(|l| l.split_whitespace().last())
-        .unwrap()
-        .to_string();
+    let token = demo_token(&out, "program_admin");
     let start = Instant::now();
     fill(&dir.path().join(cpor_store::sqlite::DB_FILE), keys);
     eprintln!("wrote {keys} keys in {:?}", start.elapsed());

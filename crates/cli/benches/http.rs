@@ -13,16 +13,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_cpor");
+mod common;
 
-fn rss_kib(pid: u32, key: &str) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with(key))
-        .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        .unwrap_or(0)
-}
+use common::{demo_token, rss_kib};
+
+const BIN: &str = env!("CARGO_BIN_EXE_cpor");
 
 fn body(i: u64) -> serde_json::Value {
     serde_json::json!({
@@ -108,16 +103,7 @@ fn main() {
         .output()
         .unwrap();
     let out = String::from_utf8_lossy(&demo.stdout).to_string();
-    // The tokens are listed after the web sign-in lines, which start with roles too.
-    let token = |role: &str| {
-        out.lines()
-            .skip_while(|l| !l.starts_with("API tokens"))
-            .find(|l| l.trim_start().starts_with(role))
-            .and_then(|l| l.split_whitespace().last())
-            .unwrap()
-            .to_string()
-    };
-    let admin = token("incentives_admin");
+    let admin = demo_token(&out, "incentives_admin");
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
